@@ -1,0 +1,252 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Precision says how much of a date is known. A month-precision date never
+// gets an invented day.
+type Precision uint8
+
+const (
+	PrecNone Precision = iota // open end
+	PrecYear
+	PrecMonth
+	PrecDay
+)
+
+func (p Precision) String() string {
+	switch p {
+	case PrecYear:
+		return "year"
+	case PrecMonth:
+		return "month"
+	case PrecDay:
+		return "day"
+	}
+	return "none"
+}
+
+// Date is a calendar date known to some precision, optionally only as a
+// bound ("before 2020-11", "after 2020-11-10"). The zero Date is an open end.
+// Its text form is "2020", "2020-11", "2020-11-20", with a "<" (before) or
+// ">" (after) prefix for bounds.
+type Date struct {
+	Y, M, D int
+	Prec    Precision
+	Mod     string // "", "before", "after"
+}
+
+// Day counts days since 1970-01-01; it is the unit every view compares in.
+type Day int32
+
+// NoDay marks an open end in day arithmetic.
+const (
+	MinDay Day = -1 << 30
+	MaxDay Day = 1 << 30
+)
+
+func DayOf(t time.Time) Day {
+	y, m, d := t.Date()
+	return Day(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func (d Day) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+func (d Day) String() string {
+	switch d {
+	case MinDay:
+		return "-inf"
+	case MaxDay:
+		return "+inf"
+	}
+	return d.Time().Format("2006-01-02")
+}
+
+// ParseDay reads an exact YYYY-MM-DD date.
+func ParseDay(s string) (Day, error) {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	return DayOf(t), nil
+}
+
+// ParseDate reads "", "2020", "2020-11", "2020-11-20", optionally prefixed
+// with "<" or "before " / ">" or "after ".
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	var d Date
+	if s == "" {
+		return d, nil
+	}
+	switch {
+	case strings.HasPrefix(s, "<"):
+		d.Mod, s = "before", strings.TrimSpace(s[1:])
+	case strings.HasPrefix(s, ">"):
+		d.Mod, s = "after", strings.TrimSpace(s[1:])
+	case strings.HasPrefix(s, "before "):
+		d.Mod, s = "before", strings.TrimSpace(s[7:])
+	case strings.HasPrefix(s, "after "):
+		d.Mod, s = "after", strings.TrimSpace(s[6:])
+	}
+	var layout string
+	switch len(s) {
+	case 4:
+		layout, d.Prec = "2006", PrecYear
+	case 7:
+		layout, d.Prec = "2006-01", PrecMonth
+	case 10:
+		layout, d.Prec = "2006-01-02", PrecDay
+	default:
+		return Date{}, fmt.Errorf("date %q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
+	}
+	d.Y, d.M, d.D = t.Year(), int(t.Month()), t.Day()
+	if d.Prec < PrecMonth {
+		d.M = 0
+	}
+	if d.Prec < PrecDay {
+		d.D = 0
+	}
+	return d, nil
+}
+
+// MustDate is ParseDate for literals in code and tests.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOfDay gives an exact date.
+func DateOfDay(day Day) Date {
+	t := day.Time()
+	return Date{Y: t.Year(), M: int(t.Month()), D: t.Day(), Prec: PrecDay}
+}
+
+func (d Date) IsZero() bool { return d.Prec == PrecNone }
+
+func (d Date) String() string {
+	var s string
+	switch d.Prec {
+	case PrecNone:
+		return ""
+	case PrecYear:
+		s = fmt.Sprintf("%04d", d.Y)
+	case PrecMonth:
+		s = fmt.Sprintf("%04d-%02d", d.Y, d.M)
+	default:
+		s = fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	}
+	switch d.Mod {
+	case "before":
+		return "<" + s
+	case "after":
+		return ">" + s
+	}
+	return s
+}
+
+// First is the first day the date may denote; Last the last. For an open
+// end they are MinDay and MaxDay. A "before" bound may be any day before its
+// period, an "after" bound any day after it.
+func (d Date) First() Day {
+	switch {
+	case d.Prec == PrecNone, d.Mod == "before":
+		return MinDay
+	case d.Mod == "after":
+		return d.periodLast() + 1
+	}
+	return d.periodFirst()
+}
+
+func (d Date) Last() Day {
+	switch {
+	case d.Prec == PrecNone, d.Mod == "after":
+		return MaxDay
+	case d.Mod == "before":
+		return d.periodFirst() - 1
+	}
+	return d.periodLast()
+}
+
+func (d Date) periodFirst() Day {
+	m, dd := d.M, d.D
+	if m == 0 {
+		m = 1
+	}
+	if dd == 0 {
+		dd = 1
+	}
+	return DayOf(time.Date(d.Y, time.Month(m), dd, 0, 0, 0, 0, time.UTC))
+}
+
+func (d Date) periodLast() Day {
+	switch d.Prec {
+	case PrecYear:
+		return DayOf(time.Date(d.Y+1, 1, 1, 0, 0, 0, 0, time.UTC)) - 1
+	case PrecMonth:
+		return DayOf(time.Date(d.Y, time.Month(d.M)+1, 1, 0, 0, 0, 0, time.UTC)) - 1
+	}
+	return d.periodFirst()
+}
+
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+var _ json.Marshaler = Interval{}
+
+// Interval is a claim's valid time: From inclusive, To inclusive; either end
+// may be open.
+type Interval struct {
+	From Date `json:"from"`
+	To   Date `json:"to"`
+}
+
+func (iv Interval) MarshalJSON() ([]byte, error) {
+	type alias struct {
+		From string `json:"from,omitempty"`
+		To   string `json:"to,omitempty"`
+	}
+	return json.Marshal(alias{iv.From.String(), iv.To.String()})
+}
+
+// Validate refuses an interval whose end certainly precedes its start.
+func (iv Interval) Validate() error {
+	if iv.From.IsZero() || iv.To.IsZero() {
+		return nil
+	}
+	if iv.To.Last() < iv.From.First() {
+		return fmt.Errorf("valid time %s..%s: end before start", iv.From, iv.To)
+	}
+	return nil
+}
+
+// Covers reports whether day falls certainly (sure) or possibly (maybe)
+// within the interval.
+func (iv Interval) Covers(day Day) (sure, maybe bool) {
+	maybe = iv.From.First() <= day && day <= iv.To.Last()
+	sure = iv.From.Last() <= day && day <= iv.To.First()
+	if iv.From.IsZero() {
+		sure = day <= iv.To.First()
+	}
+	if iv.To.IsZero() {
+		sure = iv.From.IsZero() || iv.From.Last() <= day
+	}
+	return sure, maybe
+}

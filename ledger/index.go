@@ -1,0 +1,257 @@
+package ledger
+
+import (
+	"hash/maphash"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Review is a decision on a claim, appended; the claim row never changes.
+type Review struct {
+	Claim  string    `json:"claim"`
+	Status string    `json:"status"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// rec is a claim as the index keeps it: pointer-free, so that a ledger of
+// millions of claims costs the garbage collector nothing to scan.
+type rec struct {
+	from0, from1, to0, to1 Day // first/last day of each end
+	toOpen                 bool
+	recorded               int64 // unix micro
+	kind, status, cred     uint8
+	place, actor, asserted int32 // interned, -1 if none
+	key                    int32 // metric, provision or hazard area, interned
+	supersedes             int32 // claim number, -1 if none
+	idOff, idLen           uint32
+}
+
+type review struct {
+	at     int64
+	status uint8
+}
+
+var statusCode = map[string]uint8{Candidate: 1, Accepted: 2, Rejected: 3}
+var statusName = [...]string{"", Candidate, Accepted, Rejected}
+
+// Index holds every claim in a compact form and answers the derived views:
+// state at a date, as known at a recorded time; claim selection; provision
+// status. It is rebuilt from the store at start and appended to after each
+// committed write. It is safe for concurrent use.
+type Index struct {
+	mu      sync.RWMutex
+	seed    maphash.Seed
+	recs    []rec
+	ids     []byte
+	byID    map[uint64][]int32 // hash of id -> claim numbers
+	strs    []string
+	strNum  map[string]int32
+	kinds   []string
+	control map[int32][]int32 // place -> control claims, sorted by from0
+	present map[int32][]int32 // place -> presence claims
+	byKey   map[int32][]int32 // metric/provision/area -> claims
+	bySrc   map[int32][]int32 // source -> claims
+	byPlace map[int32][]int32 // place -> claims of any kind
+	reviews map[int32][]review
+	supBy   map[int32][]int32
+	due     map[int32]Date   // deadline claims
+	outcome map[int32]string // provision_evidence claims
+}
+
+func NewIndex() *Index {
+	return &Index{
+		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
+		control: map[int32][]int32{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
+		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
+		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
+		kinds: Kinds,
+	}
+}
+
+func (x *Index) intern(s string) int32 {
+	if s == "" {
+		return -1
+	}
+	if n, ok := x.strNum[s]; ok {
+		return n
+	}
+	n := int32(len(x.strs))
+	x.strs = append(x.strs, s)
+	x.strNum[s] = n
+	return n
+}
+
+func (x *Index) str(n int32) string {
+	if n < 0 {
+		return ""
+	}
+	return x.strs[n]
+}
+
+func (x *Index) lookup(s string) int32 {
+	if n, ok := x.strNum[s]; ok {
+		return n
+	}
+	return -2 // matches nothing
+}
+
+func (x *Index) id(n int32) string {
+	r := &x.recs[n]
+	return string(x.ids[r.idOff : r.idOff+r.idLen])
+}
+
+func (x *Index) num(id string) (int32, bool) {
+	for _, n := range x.byID[maphash.String(x.seed, id)] {
+		if x.id(n) == id {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// Len is the number of claims indexed.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.recs)
+}
+
+// Has reports whether a claim id is indexed.
+func (x *Index) Has(id string) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	_, ok := x.num(id)
+	return ok
+}
+
+// Add indexes claims, in recorded order. A claim already present is ignored.
+func (x *Index) Add(cs ...*Claim) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, c := range cs {
+		x.add(c)
+	}
+}
+
+func (x *Index) add(c *Claim) {
+	if _, ok := x.num(c.ID); ok {
+		return
+	}
+	n := int32(len(x.recs))
+	r := rec{
+		from0: c.Valid.From.First(), from1: c.Valid.From.Last(),
+		to0: c.Valid.To.First(), to1: c.Valid.To.Last(), toOpen: c.Valid.To.IsZero(),
+		recorded: c.RecordedAt.UnixMicro(), status: statusCode[c.Status], cred: uint8(c.Credibility),
+		kind: uint8(slices.Index(x.kinds, c.Kind)), place: x.intern(c.Place()), asserted: x.intern(c.AssertedBy),
+		actor: -1, key: -1, supersedes: -1, idOff: uint32(len(x.ids)), idLen: uint32(len(c.ID)),
+	}
+	if c.Valid.From.IsZero() {
+		r.from0, r.from1 = MinDay, MinDay
+	}
+	if a := c.Actors(); len(a) > 0 {
+		r.actor = x.intern(a[0])
+	}
+	switch {
+	case c.Figure != nil:
+		r.key = x.intern(c.Figure.Metric)
+	case c.Deadline != nil:
+		r.key = x.intern(c.Deadline.Provision)
+		x.due[n] = c.Deadline.Due
+	case c.Evidence != nil:
+		r.key = x.intern(c.Evidence.Provision)
+		x.outcome[n] = c.Evidence.Outcome
+	case c.Hazard != nil:
+		r.key = x.intern(c.Hazard.Area)
+	case c.Release != nil:
+		r.key = x.intern(c.Release.Area)
+	case c.Service != nil:
+		r.key = x.intern(c.Service.Sector)
+	case c.Event != nil:
+		r.key = x.intern(c.Event.Type)
+	}
+	if c.Supersedes != "" {
+		if s, ok := x.num(c.Supersedes); ok {
+			r.supersedes = s
+			x.supBy[s] = append(x.supBy[s], n)
+		}
+	}
+	x.ids = append(x.ids, c.ID...)
+	x.recs = append(x.recs, r)
+	h := maphash.String(x.seed, c.ID)
+	x.byID[h] = append(x.byID[h], n)
+	if r.place >= 0 {
+		x.byPlace[r.place] = append(x.byPlace[r.place], n)
+	}
+	if r.key >= 0 {
+		x.byKey[r.key] = append(x.byKey[r.key], n)
+	}
+	for _, a := range c.Attributions {
+		s := x.intern(a.Source)
+		if l := x.bySrc[s]; len(l) == 0 || l[len(l)-1] != n {
+			x.bySrc[s] = append(l, n)
+		}
+	}
+	switch c.Kind {
+	case KindControl:
+		l := x.control[r.place]
+		// keep sorted by from0; appends are mostly in order
+		i := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > r.from0 })
+		l = slices.Insert(l, i, n)
+		x.control[r.place] = l
+	case KindPresence:
+		x.present[r.place] = append(x.present[r.place], n)
+	}
+}
+
+// AddReview records a review decision on an indexed claim.
+func (x *Index) AddReview(rv Review) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n, ok := x.num(rv.Claim); ok {
+		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
+	}
+}
+
+// known is a recorded-time horizon in unix micro; zero Time means now.
+func known(t time.Time) int64 {
+	if t.IsZero() {
+		return 1<<63 - 1
+	}
+	return t.UnixMicro()
+}
+
+// statusAt is a claim's status as known at k: its own, then the latest
+// review recorded by k; "" if the claim was not yet recorded.
+func (x *Index) statusAt(n int32, k int64) uint8 {
+	r := &x.recs[n]
+	if r.recorded > k {
+		return 0
+	}
+	st := r.status
+	var last int64 = -1 << 63
+	for _, rv := range x.reviews[n] {
+		if rv.at <= k && rv.at >= last {
+			st, last = rv.status, rv.at
+		}
+	}
+	return st
+}
+
+// supersededAt reports whether an accepted claim recorded by k supersedes n.
+func (x *Index) supersededAt(n int32, k int64) bool {
+	for _, s := range x.supBy[n] {
+		if x.statusAt(s, k) == statusCode[Accepted] {
+			return true
+		}
+	}
+	return false
+}
+
+// live: accepted, recorded by k and not superseded by k.
+func (x *Index) live(n int32, k int64) bool {
+	return x.statusAt(n, k) == statusCode[Accepted] && !x.supersededAt(n, k)
+}

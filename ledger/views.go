@@ -1,0 +1,338 @@
+package ledger
+
+import (
+	"slices"
+	"sort"
+	"time"
+)
+
+// Side is one party's version of who holds a place.
+type Side struct {
+	Actor      string   `json:"actor"`
+	Since      string   `json:"since,omitempty"`
+	Claims     []string `json:"claims"`
+	AssertedBy []string `json:"asserted_by,omitempty"`
+}
+
+// PlaceState is a place at a date: who controls it, since when, on which
+// claims; who else is present; and, if accepted claims disagree, each side.
+type PlaceState struct {
+	Place      string     `json:"place"`
+	Controller string     `json:"controller,omitempty"`
+	Since      string     `json:"since,omitempty"`
+	SinceDay   Day        `json:"-"`
+	Mode       string     `json:"-"`
+	Claim      string     `json:"claim,omitempty"`
+	Uncertain  bool       `json:"uncertain,omitempty"` // the date falls inside the imprecision of the change
+	Disputed   bool       `json:"disputed,omitempty"`
+	Sides      []Side     `json:"sides,omitempty"`
+	Presence   []Presence `json:"presence,omitempty"`
+	PresenceBy []string   `json:"presence_claims,omitempty"`
+}
+
+// State is the control and presence map at day as known at knownAt (zero:
+// everything recorded). Places with no claim in force are absent.
+func (x *Index) State(day Day, knownAt time.Time) []PlaceState {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	out := make([]PlaceState, 0, len(x.control))
+	seen := make(map[int32]bool, len(x.control))
+	for p := range x.control {
+		seen[p] = true
+		if ps, ok := x.placeState(p, day, k); ok {
+			out = append(out, ps)
+		}
+	}
+	for p := range x.present {
+		if !seen[p] {
+			if ps, ok := x.placeState(p, day, k); ok {
+				out = append(out, ps)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Place < out[j].Place })
+	return out
+}
+
+// PlaceAt is one place's state; ok is false when no claim is in force.
+func (x *Index) PlaceAt(place string, day Day, knownAt time.Time) (PlaceState, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p := x.lookup(place)
+	if p < 0 {
+		return PlaceState{Place: place}, false
+	}
+	return x.placeState(p, day, known(knownAt))
+}
+
+func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
+	ps := PlaceState{Place: x.str(p)}
+	// The latest change at or before day wins; walk back from it.
+	l := x.control[p]
+	hi := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > day })
+	win := int32(-1)
+	var cands []int32
+	for i := hi - 1; i >= 0; i-- {
+		n := l[i]
+		r := &x.recs[n]
+		if r.to1 < day || !x.live(n, k) {
+			continue
+		}
+		if win < 0 {
+			win = n
+		} else if r.from1 < x.recs[win].from0 && (r.toOpen || r.to0 < day) {
+			// Earlier and not explicitly asserted through day: superseded
+			// in time by the winner. Nothing older can disagree either,
+			// unless it carries an explicit end; keep scanning for those.
+			continue
+		}
+		cands = append(cands, n)
+	}
+	if win >= 0 {
+		w := &x.recs[win]
+		ps.Controller, ps.Claim = x.str(w.actor), x.id(win)
+		ps.SinceDay = w.from0
+		ps.Since = dayOrOpen(w.from0)
+		ps.Uncertain = w.from1 > day
+		sides := map[int32]*Side{}
+		var order []int32
+		for _, n := range cands {
+			r := &x.recs[n]
+			s := sides[r.actor]
+			if s == nil {
+				s = &Side{Actor: x.str(r.actor), Since: dayOrOpen(r.from0)}
+				sides[r.actor] = s
+				order = append(order, r.actor)
+			}
+			s.Claims = append(s.Claims, x.id(n))
+			if a := x.str(r.asserted); a != "" && !slices.Contains(s.AssertedBy, a) {
+				s.AssertedBy = append(s.AssertedBy, a)
+			}
+		}
+		if len(order) > 1 {
+			ps.Disputed = true
+			for _, a := range order {
+				ps.Sides = append(ps.Sides, *sides[a])
+			}
+		}
+	}
+	for _, n := range x.present[p] {
+		r := &x.recs[n]
+		if r.from0 <= day && day <= r.to1 && x.live(n, k) {
+			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: ""})
+			ps.PresenceBy = append(ps.PresenceBy, x.id(n))
+		}
+	}
+	return ps, win >= 0 || len(ps.Presence) > 0
+}
+
+func dayOrOpen(d Day) string {
+	if d == MinDay {
+		return ""
+	}
+	return d.String()
+}
+
+// Change is a place whose controller differs between two dates.
+type Change struct {
+	Place  string `json:"place"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	Since  string `json:"since,omitempty"`
+	Claim  string `json:"claim,omitempty"`
+}
+
+// Changes lists the places whose control changed between from and to.
+func (x *Index) Changes(from, to Day, knownAt time.Time) []Change {
+	a, b := x.State(from, knownAt), x.State(to, knownAt)
+	before := make(map[string]string, len(a))
+	for _, s := range a {
+		before[s.Place] = s.Controller
+	}
+	var out []Change
+	for _, s := range b {
+		if s.Controller != before[s.Place] {
+			out = append(out, Change{Place: s.Place, Before: before[s.Place], After: s.Controller, Since: s.Since, Claim: s.Claim})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Since < out[j].Since || out[i].Since == out[j].Since && out[i].Place < out[j].Place
+	})
+	return out
+}
+
+// ChangeDays lists every day on which some live control or presence claim
+// starts or ends: the moments a time slider marks.
+func (x *Index) ChangeDays(knownAt time.Time) []Day {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	set := map[Day]bool{}
+	for _, m := range []map[int32][]int32{x.control, x.present} {
+		for _, l := range m {
+			for _, n := range l {
+				r := &x.recs[n]
+				if !x.live(n, k) {
+					continue
+				}
+				if r.from0 != MinDay {
+					set[r.from0] = true
+				}
+				if !r.toOpen && r.to1 != MaxDay {
+					set[r.to1+1] = true
+				}
+			}
+		}
+	}
+	out := make([]Day, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Filter selects claims. Zero fields do not filter.
+type Filter struct {
+	Kinds    []string
+	Place    string
+	Actor    string
+	Source   string
+	Key      string // metric, provision, hazard area, service sector, event type
+	Status   string // candidate, accepted, rejected; "" for any
+	From, To Day    // valid-time overlap; 0 for unbounded
+	KnownAt  time.Time
+	Current  bool  // leave out claims superseded as of KnownAt
+	After    int32 // cursor: claim numbers greater than this
+	Limit    int
+}
+
+// Select returns the ids of matching claims in recorded order, the total
+// matched, and the cursor for the next page (-1 when there is none).
+func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(f.KnownAt)
+	var cand []int32
+	all := true
+	narrow := func(l []int32) {
+		if all {
+			cand, all = l, false
+			return
+		}
+		set := make(map[int32]bool, len(l))
+		for _, n := range l {
+			set[n] = true
+		}
+		cand = slices.DeleteFunc(slices.Clone(cand), func(n int32) bool { return !set[n] })
+	}
+	if f.Place != "" {
+		narrow(x.byPlace[x.lookup(f.Place)])
+	}
+	if f.Key != "" {
+		narrow(x.byKey[x.lookup(f.Key)])
+	}
+	if f.Source != "" {
+		narrow(x.bySrc[x.lookup(f.Source)])
+	}
+	var kinds []uint8
+	for _, kd := range f.Kinds {
+		kinds = append(kinds, uint8(slices.Index(x.kinds, kd)))
+	}
+	actor := int32(-3)
+	if f.Actor != "" {
+		actor = x.lookup(f.Actor)
+	}
+	var want uint8
+	if f.Status != "" {
+		want = statusCode[f.Status]
+		if want == 0 {
+			want = 255
+		}
+	}
+	next = -1
+	test := func(n int32) bool {
+		r := &x.recs[n]
+		if n <= f.After && f.After > 0 || len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
+			return false
+		}
+		if actor != -3 && r.actor != actor && r.asserted != actor {
+			return false
+		}
+		if f.From != 0 && r.to1 < f.From || f.To != 0 && r.from0 > f.To {
+			return false
+		}
+		st := x.statusAt(n, k)
+		if st == 0 || want != 0 && st != want {
+			return false
+		}
+		return !f.Current || !x.supersededAt(n, k)
+	}
+	visit := func(n int32) {
+		if !test(n) {
+			return
+		}
+		total++
+		if f.Limit <= 0 || len(ids) < f.Limit {
+			ids = append(ids, x.id(n))
+		} else if next < 0 {
+			next = n - 1
+		}
+	}
+	if all {
+		for n := range int32(len(x.recs)) {
+			visit(n)
+		}
+	} else {
+		for _, n := range cand {
+			visit(n)
+		}
+	}
+	if next >= 0 && f.Limit > 0 && len(ids) == f.Limit {
+		last, _ := x.num(ids[len(ids)-1])
+		next = last
+	}
+	return ids, total, next
+}
+
+// CursorOf gives the claim number of an id, for paging.
+func (x *Index) CursorOf(id string) (int32, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.num(id)
+}
+
+// LiveAt reports whether a claim is accepted and not superseded as known at k.
+func (x *Index) LiveAt(id string, knownAt time.Time) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n, ok := x.num(id)
+	return ok && x.live(n, known(knownAt))
+}
+
+// StatusAt is a claim's review status as known at knownAt ("" if unknown then).
+func (x *Index) StatusAt(id string, knownAt time.Time) string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n, ok := x.num(id)
+	if !ok {
+		return ""
+	}
+	return statusName[x.statusAt(n, known(knownAt))]
+}
+
+// SupersededBy lists the claims recorded to supersede id.
+func (x *Index) SupersededBy(id string) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n, ok := x.num(id)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range x.supBy[n] {
+		out = append(out, x.id(s))
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+// Package store defines how truce keeps its ledger: one interface, an
+// embedded SQLite implementation and a PostgreSQL one, and the test suite
+// both must pass (storetest).
+package store
+
+import (
+	"context"
+	"time"
+
+	"truce/ledger"
+)
+
+// SourceText is a source with its full text, for writing.
+type SourceText struct {
+	ledger.Source
+	Text string
+}
+
+// Mention is a name a report used that the gazetteer did not know, kept so
+// the gazetteer can grow.
+type Mention struct {
+	Source string `json:"source"`
+	Name   string `json:"name"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Kind   string `json:"kind"` // place or actor
+}
+
+// Batch is one all-or-nothing write. Reference data in it are new versions;
+// claims and reviews are appended. Nothing is ever updated in place.
+type Batch struct {
+	Places     []ledger.Place
+	Actors     []ledger.Actor
+	Sources    []SourceText
+	Agreements []ledger.Agreement
+	Claims     []*ledger.Claim
+	Reviews    []ledger.Review
+	Mentions   []Mention
+}
+
+// Token is an API token; only its hash is stored.
+type Token struct {
+	Hash      string    `json:"-"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"` // analyst, editor, admin
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Store is the ledger's persistence. Every method is one transaction.
+type Store interface {
+	// Write validates and appends a batch: every claim's places, actors,
+	// sources, spans and superseded claim must exist (in the store or the
+	// batch). On any error nothing is written. A source whose text is
+	// already stored is not stored again.
+	Write(ctx context.Context, b Batch) error
+
+	Places(ctx context.Context) ([]ledger.Place, error)
+	Actors(ctx context.Context) ([]ledger.Actor, error)
+	Agreements(ctx context.Context) ([]ledger.Agreement, error)
+	Sources(ctx context.Context) ([]ledger.Source, error)
+	Source(ctx context.Context, id string) (ledger.Source, error)
+	// SourceByHash finds the source whose text has this SHA-256.
+	SourceByHash(ctx context.Context, hash string) (ledger.Source, error)
+	Text(ctx context.Context, sourceID string) (string, error)
+	Mentions(ctx context.Context) ([]Mention, error)
+
+	// Claims returns claims by id, in the order asked; ErrNotFound if any is missing.
+	Claims(ctx context.Context, ids []string) ([]*ledger.Claim, error)
+	// Scan calls fn for every claim with sequence number above after, in order.
+	Scan(ctx context.Context, after int64, fn func(seq int64, c *ledger.Claim) error) error
+	// ScanReviews calls fn for every review above after, in order.
+	ScanReviews(ctx context.Context, after int64, fn func(seq int64, r ledger.Review) error) error
+
+	PutToken(ctx context.Context, t Token) error
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+
+	Close() error
+}
