@@ -1,0 +1,261 @@
+// Package monitor is truce as one object: a store, the in-memory index of
+// its claims and the gazetteer, with every read and write the CLI, the API
+// and the UI share.
+package monitor
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"truce/gazetteer"
+	"truce/ledger"
+	"truce/store"
+)
+
+// Monitor serves the derived views of one ledger.
+type Monitor struct {
+	Store store.Store
+	Index *ledger.Index
+	Now   func() time.Time // injectable clock
+
+	mu         sync.RWMutex
+	places     []ledger.Place
+	actors     []ledger.Actor
+	agreements []ledger.Agreement
+	gaz        *gazetteer.Gazetteer
+	seq, rseq  int64
+	writeMu    sync.Mutex
+}
+
+// Open loads the index and reference data from st.
+func Open(ctx context.Context, st store.Store) (*Monitor, error) {
+	m := &Monitor{Store: st, Index: ledger.NewIndex(), Now: func() time.Time { return time.Now().UTC() }}
+	if err := m.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Refresh reads what other writers appended since the last load.
+func (m *Monitor) Refresh(ctx context.Context) error {
+	if err := m.loadRefs(ctx); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	const batch = 4096
+	buf := make([]*ledger.Claim, 0, batch)
+	err := m.Store.Scan(ctx, m.seq, func(seq int64, c *ledger.Claim) error {
+		buf = append(buf, c)
+		if len(buf) == batch {
+			m.Index.Add(buf...)
+			buf = buf[:0]
+		}
+		m.seq = seq
+		return nil
+	})
+	m.Index.Add(buf...)
+	if err != nil {
+		return fmt.Errorf("load claims: %w", err)
+	}
+	return m.Store.ScanReviews(ctx, m.rseq, func(seq int64, r ledger.Review) error {
+		m.Index.AddReview(r)
+		m.rseq = seq
+		return nil
+	})
+}
+
+func (m *Monitor) loadRefs(ctx context.Context) error {
+	places, err := m.Store.Places(ctx)
+	if err != nil {
+		return fmt.Errorf("load places: %w", err)
+	}
+	actors, err := m.Store.Actors(ctx)
+	if err != nil {
+		return fmt.Errorf("load actors: %w", err)
+	}
+	ags, err := m.Store.Agreements(ctx)
+	if err != nil {
+		return fmt.Errorf("load agreements: %w", err)
+	}
+	m.mu.Lock()
+	m.places, m.actors, m.agreements = places, actors, ags
+	m.gaz = gazetteer.New(places, actors)
+	m.mu.Unlock()
+	return nil
+}
+
+// Write appends a batch and brings the index up to date. Claims without an
+// id get a new ULID; recorded time is set now.
+func (m *Monitor) Write(ctx context.Context, b store.Batch) error {
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	now := m.Now()
+	for _, c := range b.Claims {
+		if c.ID == "" {
+			c.ID = m.NewID()
+		}
+		if c.RecordedAt.IsZero() {
+			c.RecordedAt = now
+		}
+	}
+	for i := range b.Reviews {
+		if b.Reviews[i].At.IsZero() {
+			b.Reviews[i].At = now
+		}
+	}
+	if err := m.Store.Write(ctx, b); err != nil {
+		return err
+	}
+	return m.Refresh(ctx)
+}
+
+var entropy = ulid.Monotonic(rand.Reader, 0)
+var entropyMu sync.Mutex
+
+// NewID makes a new sortable claim id.
+func (m *Monitor) NewID() string {
+	entropyMu.Lock()
+	defer entropyMu.Unlock()
+	return ulid.MustNew(ulid.Timestamp(m.Now()), entropy).String()
+}
+
+// Gazetteer is the current gazetteer.
+func (m *Monitor) Gazetteer() *gazetteer.Gazetteer {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.gaz
+}
+
+// Places lists the gazetteer's places.
+func (m *Monitor) Places() []ledger.Place {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.places
+}
+
+// Actors lists known actors.
+func (m *Monitor) Actors() []ledger.Actor {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.actors
+}
+
+// Agreements lists agreements.
+func (m *Monitor) Agreements() []ledger.Agreement {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.agreements
+}
+
+// Agreement finds one agreement by id.
+func (m *Monitor) Agreement(id string) (ledger.Agreement, error) {
+	for _, a := range m.Agreements() {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return ledger.Agreement{}, fmt.Errorf("agreement %q: %w", id, ledger.ErrNotFound)
+}
+
+// Place finds a place by id or by any of its names.
+func (m *Monitor) Place(ref string) (ledger.Place, error) {
+	g := m.Gazetteer()
+	if p, ok := g.Place(ref); ok {
+		return p, nil
+	}
+	if id, ok := g.FindPlace(ref); ok {
+		p, _ := g.Place(id)
+		return p, nil
+	}
+	return ledger.Place{}, fmt.Errorf("place %q: %w", ref, ledger.ErrNotFound)
+}
+
+// Label is the display label of a place or actor id, or the id itself.
+func (m *Monitor) Label(id string) string {
+	g := m.Gazetteer()
+	if p, ok := g.Place(id); ok {
+		return p.Label
+	}
+	if a, ok := g.Actor(id); ok {
+		return a.Label
+	}
+	return id
+}
+
+// ClaimPage is one page of a claim listing.
+type ClaimPage struct {
+	Claims []*ledger.Claim `json:"claims"`
+	Total  int             `json:"total"`
+	Next   string          `json:"next,omitempty"`
+}
+
+// Claims lists claims matching f, each with its status as known at
+// f.KnownAt. The cursor is the id of the last claim of the previous page.
+func (m *Monitor) Claims(ctx context.Context, f ledger.Filter, cursor string) (ClaimPage, error) {
+	if cursor != "" {
+		n, ok := m.Index.CursorOf(cursor)
+		if !ok {
+			return ClaimPage{}, fmt.Errorf("cursor %q: %w: no such claim", cursor, ledger.ErrInvalid)
+		}
+		f.After = n
+	}
+	ids, total, next := m.Index.Select(f)
+	cs, err := m.Store.Claims(ctx, ids)
+	if err != nil {
+		return ClaimPage{}, err
+	}
+	for _, c := range cs {
+		c.Status = m.Index.StatusAt(c.ID, f.KnownAt)
+	}
+	p := ClaimPage{Claims: cs, Total: total}
+	if next >= 0 && len(ids) > 0 {
+		p.Next = ids[len(ids)-1]
+	}
+	return p, nil
+}
+
+// ClaimsByID fetches claims with their current status.
+func (m *Monitor) ClaimsByID(ctx context.Context, ids []string, knownAt time.Time) ([]*ledger.Claim, error) {
+	cs, err := m.Store.Claims(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		c.Status = m.Index.StatusAt(c.ID, knownAt)
+	}
+	return cs, nil
+}
+
+// History is every control and presence claim about a place, oldest first,
+// superseded and rejected ones included and marked by their status.
+func (m *Monitor) History(ctx context.Context, place string, knownAt time.Time) ([]*ledger.Claim, error) {
+	page, err := m.Claims(ctx, ledger.Filter{Place: place, Kinds: []string{ledger.KindControl, ledger.KindPresence}, KnownAt: knownAt}, "")
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(page.Claims, func(i, j int) bool {
+		return page.Claims[i].Valid.From.First() < page.Claims[j].Valid.From.First()
+	})
+	return page.Claims, nil
+}
+
+// Series is the figures of one metric (optionally for one place), in valid
+// time order, accepted and current as known at knownAt.
+func (m *Monitor) Series(ctx context.Context, metric, place string, knownAt time.Time) ([]*ledger.Claim, error) {
+	page, err := m.Claims(ctx, ledger.Filter{Kinds: []string{ledger.KindFigure}, Key: metric, Place: place,
+		Status: ledger.Accepted, Current: true, KnownAt: knownAt}, "")
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(page.Claims, func(i, j int) bool {
+		return page.Claims[i].Valid.From.First() < page.Claims[j].Valid.From.First()
+	})
+	return page.Claims, nil
+}
