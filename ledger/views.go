@@ -204,12 +204,13 @@ type Filter struct {
 	From, To Day    // valid-time overlap; 0 for unbounded
 	KnownAt  time.Time
 	Current  bool  // leave out claims superseded as of KnownAt
-	After    int32 // cursor: claim numbers greater than this
+	Start    int32 // cursor: skip claim numbers below this
 	Limit    int
 }
 
 // Select returns the ids of matching claims in recorded order, the total
-// matched, and the cursor for the next page (-1 when there is none).
+// matched (on every page), and the cursor for the next page (-1 when there
+// is none).
 func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -254,7 +255,7 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 	next = -1
 	test := func(n int32) bool {
 		r := &x.recs[n]
-		if n <= f.After && f.After > 0 || len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
+		if len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
 			return false
 		}
 		if actor != -3 && r.actor != actor && r.asserted != actor {
@@ -274,6 +275,9 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 			return
 		}
 		total++
+		if n < f.Start {
+			return
+		}
 		if f.Limit <= 0 || len(ids) < f.Limit {
 			ids = append(ids, x.id(n))
 		} else if next < 0 {
@@ -289,9 +293,9 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 			visit(n)
 		}
 	}
-	if next >= 0 && f.Limit > 0 && len(ids) == f.Limit {
+	if next >= 0 {
 		last, _ := x.num(ids[len(ids)-1])
-		next = last
+		next = last + 1
 	}
 	return ids, total, next
 }
