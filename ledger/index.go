@@ -21,7 +21,7 @@ type Review struct {
 // millions of claims costs the garbage collector nothing to scan.
 type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
-	toOpen                 bool
+	toOpen, restricted     bool
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
@@ -43,6 +43,11 @@ var statusName = [...]string{"", Candidate, Accepted, Rejected}
 // status. It is rebuilt from the store at start and appended to after each
 // committed write. It is safe for concurrent use.
 type Index struct {
+	*data
+	public bool // leave out restricted claims
+}
+
+type data struct {
 	mu      sync.RWMutex
 	seed    maphash.Seed
 	recs    []rec
@@ -63,14 +68,18 @@ type Index struct {
 }
 
 func NewIndex() *Index {
-	return &Index{
+	return &Index{data: &data{
 		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
 		control: map[int32][]int32{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
 		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
 		kinds: Kinds,
-	}
+	}}
 }
+
+// Public is a view of the same index without restricted claims, for
+// requests that carry no token.
+func (x *Index) Public() *Index { return &Index{data: x.data, public: true} }
 
 func (x *Index) intern(s string) int32 {
 	if s == "" {
@@ -144,7 +153,7 @@ func (x *Index) add(c *Claim) {
 	n := int32(len(x.recs))
 	r := rec{
 		from0: c.Valid.From.First(), from1: c.Valid.From.Last(),
-		to0: c.Valid.To.First(), to1: c.Valid.To.Last(), toOpen: c.Valid.To.IsZero(),
+		to0: c.Valid.To.First(), to1: c.Valid.To.Last(), toOpen: c.Valid.To.IsZero(), restricted: c.Restricted,
 		recorded: c.RecordedAt.UnixMicro(), status: statusCode[c.Status], cred: uint8(c.Credibility),
 		kind: uint8(slices.Index(x.kinds, c.Kind)), place: x.intern(c.Place()), asserted: x.intern(c.AssertedBy),
 		actor: -1, key: -1, supersedes: -1, idOff: uint32(len(x.ids)), idLen: uint32(len(c.ID)),
@@ -228,7 +237,7 @@ func known(t time.Time) int64 {
 // review recorded by k; "" if the claim was not yet recorded.
 func (x *Index) statusAt(n int32, k int64) uint8 {
 	r := &x.recs[n]
-	if r.recorded > k {
+	if r.recorded > k || x.public && r.restricted {
 		return 0
 	}
 	st := r.status
