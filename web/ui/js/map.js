@@ -1,0 +1,374 @@
+// map.js: the control map through time. Places are drawn on one canvas
+// (Leaflet's canvas renderer), so moving the date restyles layers and
+// repaints once instead of touching thousands of DOM nodes.
+import { api, el, dayOf, dayStr, todayStr, urlAt, setUrlAt, actors, actorLabel, places, placeName, colours, spanHref, fmtInterval } from './common.js';
+
+const $ = id => document.getElementById(id);
+const NONE = '#bdbdbd';
+const PRESENCE = '#111111';
+
+const st = {
+  min: 0, max: 0, day: 0, changes: [], byPlace: new Map(), layers: new Map(), order: [],
+  colour: new Map(), actors: new Map(), places: new Map(), playing: null, selected: '', seq: 0,
+};
+let map, renderer;
+
+async function init() {
+  const [tl, acts, pls, col] = await Promise.all([api('/api/v1/timeline'), actors(), places(), colours()]);
+  st.actors = acts; st.places = pls; st.colour = col;
+  st.changes = tl.changes.map(dayOf);
+  const today = dayOf(todayStr());
+  st.min = st.changes.length ? st.changes[0] - 30 : today - 365;
+  st.max = st.changes.length ? Math.min(Math.max(st.changes[st.changes.length - 1] + 30, st.min + 60), today) : today;
+  if (st.max < st.min) st.max = st.min + 60;
+  const r = $('at-range');
+  r.min = st.min; r.max = st.max;
+  $('range-min').textContent = dayStr(st.min);
+  $('range-max').textContent = dayStr(st.max);
+  $('at-date').min = dayStr(st.min); $('at-date').max = dayStr(st.max);
+  let start = urlAt() ? dayOf(urlAt()) : st.max;
+  start = Math.max(st.min, Math.min(st.max, start));
+
+  map = L.map('map', { preferCanvas: true, zoomControl: true, attributionControl: true, keyboard: true, worldCopyJump: false });
+  renderer = L.canvas({ padding: 0.2, tolerance: 3 });
+  map.attributionControl.setPrefix(false);
+  map.setView([40, 46.5], 7);
+  drawBase();
+  await drawPlaces();
+  drawTicks();
+  wire();
+  await setDay(start, false);
+  const sel = new URLSearchParams(location.search).get('place');
+  if (sel) showPlace(sel);
+  document.body.dataset.ready = '1';
+}
+
+async function drawBase() {
+  const r = await fetch(document.body.dataset.countries);
+  const topo = await r.json();
+  const land = topojson.feature(topo, topo.objects.countries);
+  L.geoJSON(land, { renderer, interactive: false, style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map).bringToBack();
+  map.attributionControl.addAttribution('Country outlines: Natural Earth (public domain) via world-atlas');
+}
+
+function centroid(g) {
+  if (g.type === 'Point') return [g.coordinates[1], g.coordinates[0]];
+  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
+  let x = 0, y = 0;
+  for (const c of ring) { x += c[0]; y += c[1]; }
+  return [y / ring.length, x / ring.length];
+}
+
+const KIND_ORDER = { country: 0, region: 1, area: 2, district: 3, corridor: 4, settlement: 5, checkpoint: 6 };
+
+async function drawPlaces() {
+  const fc = await api('/api/v1/geometry');
+  const feats = fc.features.slice().sort((a, b) => (KIND_ORDER[a.properties.kind] ?? 3) - (KIND_ORDER[b.properties.kind] ?? 3));
+  const bounds = L.latLngBounds([]);
+  const attrib = new Set();
+  for (const f of feats) {
+    const p = f.properties;
+    let layer;
+    if (f.geometry.type === 'Point') {
+      layer = L.circleMarker(centroid(f.geometry), { renderer, radius: p.kind === 'settlement' ? 5 : 7, weight: 1.5, color: '#333', fillColor: NONE, fillOpacity: 0.9 });
+    } else {
+      layer = L.geoJSON(f, { renderer, style: { weight: 1, color: '#444', fillColor: NONE, fillOpacity: 0.55 } }).getLayers()[0];
+    }
+    layer.placeId = f.id;
+    layer.kind = p.kind;
+    layer.on('click', () => showPlace(f.id, true));
+    layer.bindTooltip(() => tooltip(f.id), { sticky: true });
+    layer.addTo(map);
+    st.layers.set(f.id, layer);
+    st.order.push(f.id);
+    if (p.kind !== 'country' && p.kind !== 'region') bounds.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng());
+    if (p.attribution) attrib.add(p.attribution);
+  }
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 9 });
+  const a = [...attrib];
+  $('attribution').textContent = a.length ? 'Boundaries: ' + a.join('; ') : 'Places shown as points: no boundaries in the gazetteer.';
+  for (const s of a) map.attributionControl.addAttribution(escapeHTML(s));
+}
+
+function escapeHTML(s) {
+  return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+function label(id) {
+  const a = st.actors.get(id);
+  return a ? a.label : id;
+}
+
+function tooltip(id) {
+  const p = st.places.get(id);
+  const s = st.byPlace.get(id);
+  let t = escapeHTML(placeName(p) || id);
+  if (s && s.controller) t += '<br>controlled by ' + escapeHTML(label(s.controller)) + (s.since ? ' since ' + s.since : '');
+  if (s && s.disputed) t += '<br><b>disputed:</b> ' + s.sides.map(x => escapeHTML(label(x.actor))).join(' vs ');
+  if (s && s.presence) t += '<br>present: ' + s.presence.map(x => escapeHTML(label(x.actor))).join(', ');
+  return t;
+}
+
+// Hatch patterns for disputed places: stripes of each side's colour.
+const hatches = new Map();
+function hatch(cols) {
+  const key = cols.join(',');
+  if (hatches.has(key)) return hatches.get(key);
+  const c = document.createElement('canvas');
+  c.width = c.height = 12;
+  const g = c.getContext('2d');
+  g.fillStyle = '#ffffff'; g.fillRect(0, 0, 12, 12);
+  g.lineWidth = 4;
+  cols.forEach((col, i) => {
+    g.strokeStyle = col;
+    for (let k = -2; k < 3; k++) {
+      const o = k * 12 + i * 6;
+      g.beginPath(); g.moveTo(o, 12); g.lineTo(o + 12, 0); g.stroke();
+    }
+  });
+  const p = g.createPattern(c, 'repeat');
+  hatches.set(key, p);
+  return p;
+}
+
+function styleFor(layer, s) {
+  const point = layer instanceof L.CircleMarker;
+  if (!s) return { fillColor: NONE, color: '#666', weight: point ? 1 : 0.8, dashArray: null, fillOpacity: point ? 0.7 : 0.35 };
+  const fill = s.disputed ? hatch(s.sides.map(x => st.colour.get(x.actor) || NONE)) : (st.colour.get(s.controller) || NONE);
+  const present = s.presence && s.presence.length > 0;
+  return {
+    fillColor: fill,
+    fillOpacity: s.disputed ? 0.9 : (point ? 0.9 : 0.6),
+    color: s.disputed ? '#b00020' : present ? PRESENCE : '#444',
+    weight: s.disputed ? 3 : present ? 3 : 1,
+    dashArray: present ? '6 4' : null,
+  };
+}
+
+// applyState restyles every place from a state answer; the canvas repaints
+// once on the next frame.
+export function applyState(states) {
+  st.byPlace = new Map(states.map(s => [s.place, s]));
+  for (const [id, layer] of st.layers) {
+    const s = st.byPlace.get(id);
+    const key = s ? (s.controller || '') + '|' + (s.disputed ? s.sides.map(x => x.actor).join('/') : '') + '|' + (s.presence ? s.presence.length : 0) : '';
+    if (layer.styleKey === key) continue;
+    layer.styleKey = key;
+    layer.setStyle(styleFor(layer, s));
+    if (s && s.disputed) {
+      layer.bindTooltip('disputed', { permanent: true, className: 'disputed-label', direction: 'center' }).openTooltip();
+      layer.disputedLabel = true;
+    } else if (layer.disputedLabel) {
+      layer.unbindTooltip();
+      layer.bindTooltip(() => tooltip(id), { sticky: true });
+      layer.disputedLabel = false;
+    }
+  }
+}
+
+const stateCache = new Map();
+async function fetchState(at) {
+  if (stateCache.has(at)) return stateCache.get(at);
+  const v = await api('/api/v1/state?at=' + at);
+  if (stateCache.size > 64) stateCache.delete(stateCache.keys().next().value);
+  stateCache.set(at, v.places);
+  return v.places;
+}
+
+async function setDay(d, fromInput) {
+  d = Math.max(st.min, Math.min(st.max, d));
+  st.day = d;
+  const at = dayStr(d);
+  const seq = ++st.seq;
+  $('at-range').value = d;
+  $('at-range').setAttribute('aria-valuetext', at);
+  if (!fromInput || document.activeElement !== $('at-date')) $('at-date').value = at;
+  setUrlAt(at);
+  const states = await fetchState(at);
+  if (seq !== st.seq) return; // a later date was asked for meanwhile
+  applyState(states);
+  renderList();
+  renderLegend();
+  if (st.selected) showPlace(st.selected);
+}
+
+function renderLegend() {
+  const counts = new Map();
+  let disputed = 0, present = 0, none = 0;
+  for (const id of st.order) {
+    const s = st.byPlace.get(id);
+    if (!s || !s.controller) none++;
+    else counts.set(s.controller, (counts.get(s.controller) || 0) + 1);
+    if (s && s.disputed) disputed++;
+    if (s && s.presence && s.presence.length) present++;
+  }
+  const ul = $('legend');
+  ul.replaceChildren(
+    ...[...counts].sort((a, b) => b[1] - a[1]).map(([a, n]) => el('li', {},
+      el('span', { class: 'sw', style: `background:${st.colour.get(a) || NONE}` }), `${label(a)}: ${n}`)),
+    el('li', {}, el('span', { class: 'sw', style: `background:${NONE}` }), `no control claim: ${none}`),
+    el('li', {}, el('span', { class: 'sw sw-presence' }), `peacekeeping or other presence (dashed outline): ${present}`),
+    el('li', {}, el('span', { class: 'sw sw-disputed' }), `disputed (hatched, red outline): ${disputed}`),
+  );
+}
+
+const LIST_MAX = 200;
+function renderList() {
+  $('places-date').textContent = dayStr(st.day);
+  const q = fold($('place-filter').value.trim());
+  const rows = [];
+  let shown = 0, matched = 0;
+  const ids = [...st.places.keys()].sort((a, b) => st.places.get(a).label.localeCompare(st.places.get(b).label));
+  for (const id of ids) {
+    const p = st.places.get(id);
+    if (q && !fold(placeName(p)).includes(q)) continue;
+    matched++;
+    if (shown >= LIST_MAX) continue;
+    shown++;
+    const s = st.byPlace.get(id);
+    const ctl = !s || !s.controller ? '—' : s.disputed ? 'disputed: ' + s.sides.map(x => label(x.actor)).join(' / ') : label(s.controller);
+    rows.push(el('tr', { dataset: { place: id }, class: s && s.disputed ? 'is-disputed' : '' },
+      el('th', { scope: 'row' }, el('button', { type: 'button', class: 'linkish', onclick: () => showPlace(id, true) }, p.label),
+        p.aliases && p.aliases.length ? el('span', { class: 'aliases' }, ' ', p.aliases.join(', ')) : null),
+      el('td', { class: 'controller' },
+        s && s.controller ? el('span', { class: 'sw', style: `background:${st.colour.get(s.controller) || NONE}` }) : null, ctl,
+        s && s.uncertain ? el('span', { class: 'muted' }, ' (date uncertain)') : null),
+      el('td', {}, s && s.since ? s.since : ''),
+      el('td', {}, s && s.presence ? s.presence.map(x => label(x.actor)).join(', ') : '')));
+  }
+  $('place-rows').replaceChildren(...rows);
+  $('places-summary').textContent = `${matched} places` + (matched > shown ? `, the first ${shown} listed; filter to find others` : '');
+}
+
+function fold(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+// showPlace opens a place's history: every control and presence claim.
+async function showPlace(id, focus) {
+  st.selected = id;
+  const at = dayStr(st.day);
+  const u = new URL(location.href);
+  u.searchParams.set('place', id);
+  history.replaceState(null, '', u);
+  let v;
+  try {
+    v = await api(`/api/v1/places/${encodeURIComponent(id)}?at=${at}`);
+  } catch (e) {
+    $('detail').replaceChildren(el('h2', { id: 'detail-h' }, 'Place'), el('p', { class: 'error' }, e.message));
+    return;
+  }
+  if (st.selected !== id) return;
+  const p = v.place, s = v.state || {};
+  const hist = v.history.filter(c => c.kind === 'control' || c.kind === 'presence')
+    .sort((a, b) => (a.valid.from || '').localeCompare(b.valid.from || ''));
+  const byId = new Map(v.history.map(c => [c.id, c]));
+  const parts = [
+    el('h2', { id: 'detail-h' }, p.label),
+    p.aliases.length ? el('p', {}, 'Also known as: ', p.aliases.join(', ')) : null,
+    el('p', { class: 'muted' }, p.kind, p.attribution ? ` · boundary: ${p.attribution}` : ''),
+    el('p', { class: 'state-line' }, `At ${at}: `,
+      s.controller ? el('strong', {}, label(s.controller)) : 'no control claim in force',
+      s.since ? ` since ${s.since}` : '', s.uncertain ? ' (the change date is imprecise)' : '',
+      s.presence ? el('span', {}, ' · present: ', s.presence.map(x => label(x.actor)).join(', ')) : ''),
+  ];
+  if (s.disputed) {
+    parts.push(el('div', { class: 'sides', role: 'group', 'aria-label': 'Disputed: who says what' },
+      ...s.sides.map(side => el('div', { class: 'side' },
+        el('h3', {}, `${label(side.actor)} controls it`),
+        el('p', { class: 'muted' }, 'since ', side.since || 'unknown', side.asserted_by ? ' · says ' + side.asserted_by.map(label).join(', ') : ''),
+        el('ul', {}, ...side.claims.map(cid => claimItem(byId.get(cid), cid)))))));
+  }
+  parts.push(el('h3', {}, 'History'),
+    hist.length ? el('ol', { class: 'history' }, ...hist.map(c => claimItem(c, c.id))) : el('p', {}, 'No control or presence claims.'));
+  $('detail').replaceChildren(...parts);
+  if (focus) {
+    const layer = st.layers.get(id);
+    if (layer) map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 9, padding: [30, 30] });
+    $('detail-h').setAttribute('tabindex', '-1');
+    $('detail-h').focus({ preventScroll: false });
+  }
+}
+
+function claimItem(c, id) {
+  if (!c) return el('li', {}, id);
+  const what = c.kind === 'control'
+    ? `${label(c.control.actor)} controls (${c.control.mode})`
+    : `${label(c.presence.actor)} present (${c.presence.role})`;
+  return el('li', { class: 'claim status-' + c.status },
+    el('div', {}, el('strong', {}, what), ' ', el('span', { class: 'muted' }, fmtInterval(c.valid))),
+    el('div', { class: 'muted small' }, c.asserted_by ? `asserted by ${label(c.asserted_by)} · ` : '',
+      `${c.status} · credibility ${c.credibility} · claim ${c.id}`),
+    ...c.attributions.map(a => el('div', { class: 'quote' },
+      a.quote ? el('q', {}, a.quote) : null, ' ', el('a', { href: spanHref(a) }, 'source: ' + a.source))));
+}
+
+function drawTicks() {
+  const c = $('ticks');
+  const w = c.clientWidth || 600;
+  c.width = w * devicePixelRatio; c.height = 12 * devicePixelRatio;
+  const g = c.getContext('2d');
+  g.scale(devicePixelRatio, devicePixelRatio);
+  g.fillStyle = '#b00020';
+  // The range thumb is inset by about half its width at each end.
+  const inset = 8, span = st.max - st.min || 1;
+  for (const d of st.changes) {
+    const x = inset + (w - 2 * inset) * (d - st.min) / span;
+    g.fillRect(Math.round(x), 0, 1.5, 12);
+  }
+  c.title = `${st.changes.length} days on which control or presence changed`;
+}
+
+function step(n) { setDay(st.day + n); }
+function nextChange(dir) {
+  const list = st.changes;
+  const d = dir > 0 ? list.find(x => x > st.day) : [...list].reverse().find(x => x < st.day);
+  if (d !== undefined) setDay(d);
+}
+
+function togglePlay() {
+  const b = $('play');
+  if (st.playing) {
+    clearInterval(st.playing); st.playing = null;
+    b.textContent = 'Play'; b.setAttribute('aria-pressed', 'false');
+    return;
+  }
+  b.textContent = 'Pause'; b.setAttribute('aria-pressed', 'true');
+  st.playing = setInterval(() => {
+    const byChange = $('play-changes').checked;
+    const next = byChange ? st.changes.find(x => x > st.day) : st.day + 1;
+    if (next === undefined || next > st.max) { togglePlay(); return; }
+    setDay(next);
+  }, 700);
+}
+
+function wire() {
+  $('at-range').addEventListener('input', e => setDay(+e.target.value, true));
+  $('at-date').addEventListener('change', e => { if (e.target.value) setDay(dayOf(e.target.value), true); });
+  $('step-back').addEventListener('click', () => step(-1));
+  $('step-fwd').addEventListener('click', () => step(1));
+  $('prev-change').addEventListener('click', () => nextChange(-1));
+  $('next-change').addEventListener('click', () => nextChange(1));
+  $('play').addEventListener('click', togglePlay);
+  $('place-filter').addEventListener('input', renderList);
+  $('ticks').addEventListener('click', e => {
+    const r = e.target.getBoundingClientRect();
+    const d = st.min + Math.round((e.clientX - r.left - 8) / (r.width - 16) * (st.max - st.min));
+    let best = st.changes[0];
+    for (const x of st.changes) if (Math.abs(x - d) < Math.abs(best - d)) best = x;
+    if (best !== undefined) setDay(best);
+  });
+  addEventListener('resize', drawTicks);
+  document.addEventListener('truce:token', () => { stateCache.clear(); setDay(st.day); });
+}
+
+// For the in-browser benchmark: restyle and repaint synchronously.
+window.truceMap = {
+  st, applyState, fetchState, setDay,
+  redrawNow() { renderer._redraw && (renderer._redrawRequest && L.Util.cancelAnimFrame(renderer._redrawRequest), renderer._redrawRequest = null, renderer._redraw()); },
+};
+
+init().catch(e => {
+  document.body.dataset.ready = 'error';
+  $('detail').replaceChildren(el('h2', { id: 'detail-h' }, 'Error'), el('p', { class: 'error', role: 'alert' }, e.message));
+});

@@ -1,0 +1,259 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"truce/internal/shared"
+	"truce/monitor"
+	"truce/store"
+	"truce/store/sqlite"
+	"truce/web"
+)
+
+// uiServer is a real server over a real SQLite ledger loaded with the
+// Karabakh fixture, with an editor token "tok-editor".
+func uiServer(t *testing.T, load func(*testing.T, *monitor.Monitor)) (*httptest.Server, *monitor.Monitor) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	m, err := monitor.Open(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load(t, m)
+	if err := m.Store.PutToken(ctx, store.Token{Hash: web.HashToken("tok-editor"), Name: "ed", Role: "editor", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(m, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(srv.Close)
+	return srv, m
+}
+
+// browser starts headless Chromium; tests skip without it (fail under CI).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	exe := os.Getenv("TRUCE_CHROMIUM")
+	if exe == "" {
+		for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(n); err == nil {
+				exe = p
+				break
+			}
+		}
+	}
+	if exe == "" {
+		shared.Require(t, "chromium")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	bctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	// The first run starts the browser; it lives as long as bctx.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	ctx, cancel3 := context.WithTimeout(bctx, 3*time.Minute)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func artifacts(t *testing.T) string {
+	d := os.Getenv("TRUCE_ARTIFACTS")
+	if d == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitText polls a selector's text until it contains want.
+func waitText(t *testing.T, ctx context.Context, sel, want string) string {
+	t.Helper()
+	var got string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var err error
+		got, err = chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||''`, sel)))
+		if err == nil && strings.Contains(got, want) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: text %q, want it to contain %q", sel, got, want)
+	return ""
+}
+
+// open navigates and waits until the page says it is ready, failing with
+// what the page shows when it reports an error.
+func open(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(url))
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		switch eval[string](t, ctx, `document.body ? document.body.dataset.ready || '' : ''`) {
+		case "1":
+			return
+		case "error":
+			t.Fatalf("%s: page error: %s", url, eval[string](t, ctx, `document.querySelector('main').innerText`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: not ready after 15 s: %s", url, eval[string](t, ctx, `document.querySelector('main').innerText.slice(0, 500)`))
+}
+
+func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eval runs a script in the page and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+func TestBrowser(t *testing.T) {
+	ctx := browser(t)
+	srv, _ := uiServer(t, loadKarabakhFixture)
+	dir := artifacts(t)
+
+	t.Run("map", func(t *testing.T) {
+		open(t, ctx, srv.URL+"/?at=2020-11-19")
+		waitText(t, ctx, `tr[data-place="aghdam-district"] td.controller`, "Armenia")
+		waitText(t, ctx, `tr[data-place="aghdam-district"] th`, "Akna") // every name shown
+		waitText(t, ctx, `#attribution`, "Test boxes")
+		shot(t, ctx, dir, "1-map-2020-11-19")
+		// Two days on with the keyboard, on the slider itself.
+		run(t, ctx, chromedp.Focus(chromedp.CSS(`#at-range`)), chromedp.KeyEvent(kb.ArrowRight+kb.ArrowRight))
+		waitText(t, ctx, `#places-date`, "2020-11-21")
+		waitText(t, ctx, `tr[data-place="aghdam-district"] td.controller`, "Azerbaijan")
+		url, _ := chromedp.Run(ctx, chromedp.Location())
+		if !strings.Contains(url, "at=2020-11-21") {
+			t.Errorf("date not in the URL: %s", url)
+		}
+		// The place's history: both control claims, with the quote.
+		run(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-place="aghdam-district"] button`)))
+		waitText(t, ctx, `#detail`, "Aghdam on Nov. 20")
+		waitText(t, ctx, `#detail`, "Armenia controls (capture)")
+		shot(t, ctx, dir, "2-map-2020-11-21")
+		// A disputed place shows both sides.
+		open(t, ctx, srv.URL+"/?at=2020-11-10&place=shusha")
+		waitText(t, ctx, `tr[data-place="shusha"] td.controller`, "disputed")
+		waitText(t, ctx, `#detail .sides`, "Karabakh Armenian authorities")
+		shot(t, ctx, dir, "3-map-disputed")
+	})
+
+	t.Run("agreement", func(t *testing.T) {
+		open(t, ctx, srv.URL+"/agreements/karabakh-2020?at=2020-12-02")
+		row := `li[data-provision="karabakh-2020/6a"]`
+		waitText(t, ctx, row+` .badge`, "met on time")
+		waitText(t, ctx, row, "2020-11-25")
+		waitText(t, ctx, row, "amended")
+		waitText(t, ctx, `#mandates`, "2025-11-10") // first term's expiry
+		shot(t, ctx, dir, "4-agreement-2020-12-02")
+	})
+
+	t.Run("figures", func(t *testing.T) {
+		open(t, ctx, srv.URL+"/figures")
+		waitText(t, ctx, `#chart-returned`, "more than 26,000")
+		waitText(t, ctx, `#chart-displaced`, "up to 90,000")
+		shot(t, ctx, dir, "5-figures")
+	})
+
+	t.Run("source", func(t *testing.T) {
+		open(t, ctx, srv.URL+"/sources/afp-after-lachin")
+		n := eval[int](t, ctx, `document.querySelectorAll('#src-text mark.span').length`)
+		if n < 6 {
+			t.Fatalf("%d spans highlighted, want every claimed span (>= 6)", n)
+		}
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#src-text mark.span`)))
+		waitText(t, ctx, `#claim-detail`, "controls")
+		shot(t, ctx, dir, "6-source")
+	})
+
+	t.Run("review", func(t *testing.T) {
+		open(t, ctx, srv.URL+"/review")
+		run(t, ctx,
+			chromedp.SendKeys(chromedp.CSS(`#token`), "tok-editor"), chromedp.Click(chromedp.CSS(`#token-form button`)))
+		waitText(t, ctx, `#token-state`, "token set")
+		// A candidate drawn from the report: proposed through the API as an
+		// analyst or extractor would, then accepted in the browser.
+		text, _ := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
+		i := strings.Index(string(text), "Lachin was ceded")
+		body := fmt.Sprintf(`{"claims":[{"kind":"control","valid":{"from":"2020-12-01"},"credibility":3,
+			"attributions":[{"source":"afp-after-lachin","start":%d,"end":%d}],"control":{"place":"lachin-corridor","actor":"azerbaijan","mode":"handover"}}]}`, i, i+16)
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/claims", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer tok-editor")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("proposing a candidate: %v %v", err, resp.Status)
+		}
+		resp.Body.Close()
+		open(t, ctx, srv.URL+"/review")
+		waitText(t, ctx, `#queue`, "Lachin corridor")
+		shot(t, ctx, dir, "7-review")
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#queue li button.accept`)))
+		waitText(t, ctx, `#queue-state`, "accepted")
+		open(t, ctx, srv.URL+"/?at=2020-12-02")
+		waitText(t, ctx, `tr[data-place="lachin-corridor"] td.controller`, "Azerbaijan")
+		shot(t, ctx, dir, "8-map-after-review")
+	})
+
+	t.Run("narrow", func(t *testing.T) {
+		run(t, ctx, chromedp.EmulateViewport(390, 844))
+		for _, p := range []string{"/?at=2020-11-21", "/agreements/karabakh-2020?at=2020-12-02", "/sources/afp-after-lachin"} {
+			open(t, ctx, srv.URL+p)
+			w := eval[int](t, ctx, `document.documentElement.scrollWidth`)
+			if w > 392 {
+				t.Errorf("%s at 390 px is %d px wide: it scrolls sideways", p, w)
+			}
+			shot(t, ctx, dir, "9-narrow"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(p))
+		}
+		run(t, ctx, chromedp.EmulateViewport(1280, 900))
+	})
+	t.Logf("screenshots in %s", dir)
+}
