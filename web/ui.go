@@ -7,11 +7,14 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -160,7 +163,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 
 // geometry gives every place as a GeoJSON feature: its polygon where the
 // gazetteer has one, else its point, with every name and the attribution of
-// the boundary.
+// the boundary. The map page needs nothing else about places.
 func (s *Server) geometry(w http.ResponseWriter, r *http.Request) error {
 	q := query(r, "kind")
 	if q.err != nil {
@@ -177,15 +180,27 @@ func (s *Server) geometry(w http.ResponseWriter, r *http.Request) error {
 		if k := q.str("kind"); k != "" && p.Kind != k {
 			continue
 		}
+		// A place with neither has a null geometry: it is still listed.
 		g := json.RawMessage(p.Geometry)
 		if len(g) == 0 && p.Point != nil {
-			g, _ = json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{p.Point.Lon, p.Point.Lat}})
+			// Five decimals is a metre: enough for a point, and small.
+			g = fmt.Appendf(nil, `{"type":"Point","coordinates":[%s,%s]}`,
+				strconv.FormatFloat(math.Round(p.Point.Lon*1e5)/1e5, 'f', -1, 64), strconv.FormatFloat(math.Round(p.Point.Lat*1e5)/1e5, 'f', -1, 64))
 		}
 		if len(g) == 0 {
-			continue
+			g = json.RawMessage("null")
 		}
-		out = append(out, feature{Type: "Feature", ID: p.ID, Geometry: g, Properties: map[string]any{
-			"label": p.Label, "kind": p.Kind, "parent": p.Parent, "aliases": gazetteer.Aliases(p), "attribution": p.Attribution}})
+		props := map[string]any{"label": p.Label, "kind": p.Kind}
+		if a := gazetteer.Aliases(p); len(a) > 0 {
+			props["aliases"] = a
+		}
+		if p.Parent != "" {
+			props["parent"] = p.Parent
+		}
+		if p.Attribution != "" {
+			props["attribution"] = p.Attribution
+		}
+		out = append(out, feature{Type: "Feature", ID: p.ID, Geometry: g, Properties: props})
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeBody(w, r, "application/geo+json", map[string]any{"type": "FeatureCollection", "features": out})

@@ -1,7 +1,7 @@
 // map.js: the control map through time. Places are drawn on one canvas
 // (Leaflet's canvas renderer), so moving the date restyles layers and
 // repaints once instead of touching thousands of DOM nodes.
-import { api, el, dayOf, dayStr, todayStr, urlAt, setUrlAt, actors, actorLabel, places, placeName, colours, spanHref, fmtInterval } from './common.js';
+import { api, el, dayOf, dayStr, todayStr, urlAt, setUrlAt, actors, placeName, colours, spanHref, fmtInterval } from './common.js';
 
 const $ = id => document.getElementById(id);
 const NONE = '#bdbdbd';
@@ -9,13 +9,20 @@ const PRESENCE = '#111111';
 
 const st = {
   min: 0, max: 0, day: 0, changes: [], byPlace: new Map(), layers: new Map(), order: [],
-  colour: new Map(), actors: new Map(), places: new Map(), playing: null, selected: '', seq: 0,
+  colour: new Map(), actors: new Map(), places: new Map(), sorted: [], playing: null, selected: '', seq: 0, timings: [],
 };
+const collator = new Intl.Collator('en');
 let map, renderer;
 
 async function init() {
-  const [tl, acts, pls, col] = await Promise.all([api('/api/v1/timeline'), actors(), places(), colours()]);
-  st.actors = acts; st.places = pls; st.colour = col;
+  const mark = n => st.timings.push([n, Math.round(performance.now())]);
+  // One request for every place: the map's features carry labels and names.
+  const [tl, acts, col, fc] = await Promise.all([api('/api/v1/timeline'), actors(), colours(), api('/api/v1/geometry')]);
+  mark('data');
+  st.actors = acts; st.colour = col;
+  for (const f of fc.features) st.places.set(f.id, Object.assign({ id: f.id }, f.properties));
+  st.sorted = [...st.places.values()].sort((a, b) => collator.compare(a.label, b.label));
+  for (const p of st.sorted) p.folded = fold(placeName(p));
   st.changes = tl.changes.map(dayOf);
   const today = dayOf(todayStr());
   st.min = st.changes.length ? st.changes[0] - 30 : today - 365;
@@ -34,12 +41,15 @@ async function init() {
   map.attributionControl.setPrefix(false);
   map.setView([40, 46.5], 7);
   drawBase();
-  await drawPlaces();
+  drawPlaces(fc);
+  mark('layers');
   drawTicks();
   wire();
   await setDay(start, false);
+  mark('drawn');
   const sel = new URLSearchParams(location.search).get('place');
   if (sel) showPlace(sel);
+  window.truceReadyAt = performance.now();
   document.body.dataset.ready = '1';
 }
 
@@ -61,9 +71,12 @@ function centroid(g) {
 
 const KIND_ORDER = { country: 0, region: 1, area: 2, district: 3, corridor: 4, settlement: 5, checkpoint: 6 };
 
-async function drawPlaces() {
-  const fc = await api('/api/v1/geometry');
-  const feats = fc.features.slice().sort((a, b) => (KIND_ORDER[a.properties.kind] ?? 3) - (KIND_ORDER[b.properties.kind] ?? 3));
+function drawPlaces(fc) {
+  // One group carries the click and the hover tooltip for every place.
+  const group = L.featureGroup().addTo(map);
+  group.on('click', e => showPlace(e.layer.placeId, true));
+  group.bindTooltip(l => tooltip(l.placeId), { sticky: true });
+  const feats = fc.features.filter(f => f.geometry).sort((a, b) => (KIND_ORDER[a.properties.kind] ?? 3) - (KIND_ORDER[b.properties.kind] ?? 3));
   const bounds = L.latLngBounds([]);
   const attrib = new Set();
   for (const f of feats) {
@@ -76,9 +89,7 @@ async function drawPlaces() {
     }
     layer.placeId = f.id;
     layer.kind = p.kind;
-    layer.on('click', () => showPlace(f.id, true));
-    layer.bindTooltip(() => tooltip(f.id), { sticky: true });
-    layer.addTo(map);
+    group.addLayer(layer);
     st.layers.set(f.id, layer);
     st.order.push(f.id);
     if (p.kind !== 'country' && p.kind !== 'region') bounds.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng());
@@ -160,19 +171,53 @@ export function applyState(states) {
       layer.disputedLabel = true;
     } else if (layer.disputedLabel) {
       layer.unbindTooltip();
-      layer.bindTooltip(() => tooltip(id), { sticky: true });
       layer.disputedLabel = false;
     }
   }
 }
 
+// The state only changes on change days, so an answer holds for every day
+// up to the next change: it is cached under that bucket, unless a change
+// date is imprecise on that day (then the day alone).
 const stateCache = new Map();
+function bucket(d) {
+  let lo = 0, hi = st.changes.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (st.changes[m] <= d) lo = m + 1; else hi = m; }
+  return 'b' + (lo ? st.changes[lo - 1] : 'start');
+}
+function cached(d) {
+  return stateCache.get('d' + d) || stateCache.get(bucket(d));
+}
 async function fetchState(at) {
-  if (stateCache.has(at)) return stateCache.get(at);
+  const d = dayOf(at);
+  const hit = cached(d);
+  if (hit) return hit;
   const v = await api('/api/v1/state?at=' + at);
-  if (stateCache.size > 64) stateCache.delete(stateCache.keys().next().value);
-  stateCache.set(at, v.places);
+  if (stateCache.size > 256) stateCache.delete(stateCache.keys().next().value);
+  stateCache.set(v.places.some(x => x.uncertain) ? 'd' + d : bucket(d), v.places);
   return v.places;
+}
+let inflight = null;
+// stateFor keeps one request in flight: while the slider is dragged, only
+// the latest date asked for is fetched next. null means superseded.
+async function stateFor(d) {
+  for (;;) {
+    const hit = cached(d);
+    if (hit) return hit;
+    if (d !== st.day) return null;
+    if (!inflight) break;
+    await inflight.catch(() => {});
+  }
+  inflight = fetchState(dayStr(d));
+  try { return await inflight; } finally { inflight = null; }
+}
+// prefetch the neighbouring buckets so stepping and playing are instant.
+async function prefetch(d) {
+  const next = st.changes.find(x => x > d), prev = [...st.changes].reverse().find(x => x < d);
+  for (const x of [next, d + 1, prev, d - 1]) {
+    if (x === undefined || x < st.min || x > st.max || cached(x) || inflight) continue;
+    try { await fetchState(dayStr(x)); } catch { /* next time */ }
+  }
 }
 
 async function setDay(d, fromInput) {
@@ -182,20 +227,24 @@ async function setDay(d, fromInput) {
   const seq = ++st.seq;
   $('at-range').value = d;
   $('at-range').setAttribute('aria-valuetext', at);
+  fineWindow(d, fromInput === 'fine');
+  $('at-fine').value = d;
+  $('at-fine').setAttribute('aria-valuetext', at);
   if (!fromInput || document.activeElement !== $('at-date')) $('at-date').value = at;
   setUrlAt(at);
-  const states = await fetchState(at);
-  if (seq !== st.seq) return; // a later date was asked for meanwhile
+  const states = await stateFor(d);
+  if (!states || seq !== st.seq) return; // a later date was asked for meanwhile
   applyState(states);
   renderList();
   renderLegend();
   if (st.selected) showPlace(st.selected);
+  setTimeout(() => prefetch(d), 0);
 }
 
 function renderLegend() {
   const counts = new Map();
   let disputed = 0, present = 0, none = 0;
-  for (const id of st.order) {
+  for (const id of st.places.keys()) {
     const s = st.byPlace.get(id);
     if (!s || !s.controller) none++;
     else counts.set(s.controller, (counts.get(s.controller) || 0) + 1);
@@ -218,10 +267,9 @@ function renderList() {
   const q = fold($('place-filter').value.trim());
   const rows = [];
   let shown = 0, matched = 0;
-  const ids = [...st.places.keys()].sort((a, b) => st.places.get(a).label.localeCompare(st.places.get(b).label));
-  for (const id of ids) {
-    const p = st.places.get(id);
-    if (q && !fold(placeName(p)).includes(q)) continue;
+  for (const p of st.sorted) {
+    const id = p.id;
+    if (q && !p.folded.includes(q)) continue;
     matched++;
     if (shown >= LIST_MAX) continue;
     shown++;
@@ -303,17 +351,38 @@ function claimItem(c, id) {
       a.quote ? el('q', {}, a.quote) : null, ' ', el('a', { href: spanHref(a) }, 'source: ' + a.source))));
 }
 
+// fineWindow keeps the zoomed slider on three months around the date; it
+// moves only when the date leaves it, so dragging its thumb stays put.
+const FINE = 92;
+function fineWindow(d, dragging) {
+  if (dragging && d >= st.flo && d <= st.fhi) return;
+  if (st.flo !== undefined && d >= st.flo && d <= st.fhi && st.fhi - st.flo >= Math.min(FINE, st.max - st.min)) return;
+  st.flo = Math.max(st.min, d - FINE / 2);
+  st.fhi = Math.min(st.max, st.flo + FINE);
+  st.flo = Math.max(st.min, st.fhi - FINE);
+  const f = $('at-fine');
+  f.min = st.flo; f.max = st.fhi;
+  $('fine-min').textContent = dayStr(st.flo);
+  $('fine-max').textContent = dayStr(st.fhi);
+  ticks($('ticks-fine'), st.flo, st.fhi);
+}
+
 function drawTicks() {
-  const c = $('ticks');
+  ticks($('ticks'), st.min, st.max);
+  if (st.flo !== undefined) ticks($('ticks-fine'), st.flo, st.fhi);
+}
+
+function ticks(c, lo, hi) {
   const w = c.clientWidth || 600;
   c.width = w * devicePixelRatio; c.height = 12 * devicePixelRatio;
   const g = c.getContext('2d');
   g.scale(devicePixelRatio, devicePixelRatio);
   g.fillStyle = '#b00020';
   // The range thumb is inset by about half its width at each end.
-  const inset = 8, span = st.max - st.min || 1;
+  const inset = 8, span = hi - lo || 1;
   for (const d of st.changes) {
-    const x = inset + (w - 2 * inset) * (d - st.min) / span;
+    if (d < lo || d > hi) continue;
+    const x = inset + (w - 2 * inset) * (d - lo) / span;
     g.fillRect(Math.round(x), 0, 1.5, 12);
   }
   c.title = `${st.changes.length} days on which control or presence changed`;
@@ -351,13 +420,16 @@ function wire() {
   $('next-change').addEventListener('click', () => nextChange(1));
   $('play').addEventListener('click', togglePlay);
   $('place-filter').addEventListener('input', renderList);
-  $('ticks').addEventListener('click', e => {
+  $('at-fine').addEventListener('input', e => setDay(+e.target.value, 'fine'));
+  const jump = (e, lo, hi) => {
     const r = e.target.getBoundingClientRect();
-    const d = st.min + Math.round((e.clientX - r.left - 8) / (r.width - 16) * (st.max - st.min));
+    const d = lo + Math.round((e.clientX - r.left - 8) / (r.width - 16) * (hi - lo));
     let best = st.changes[0];
     for (const x of st.changes) if (Math.abs(x - d) < Math.abs(best - d)) best = x;
     if (best !== undefined) setDay(best);
-  });
+  };
+  $('ticks').addEventListener('click', e => jump(e, st.min, st.max));
+  $('ticks-fine').addEventListener('click', e => jump(e, st.flo, st.fhi));
   addEventListener('resize', drawTicks);
   document.addEventListener('truce:token', () => { stateCache.clear(); setDay(st.day); });
 }
