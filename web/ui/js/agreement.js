@@ -47,13 +47,33 @@ async function load(at) {
     const t = Object.fromEntries(Object.entries(m.term || {}).map(([k, x]) => [k, typeof x === 'number' && k !== 'n' ? dayStr(x) : x]));
     const who = await actorLabel(m.actor);
     const passed = dayOf(at) > dayOf(t.notice_by);
+    // The mandate's terms on their own axis: the first, the one in force and
+    // the next, with the notice date of the term in force.
+    const y = d => dayOf(d);
+    const t0 = y(m.start), tEnd = y(t.expiry) + m.renew_years * 365;
+    const mpos = d => `${(100 * (d - t0) / (tEnd - t0)).toFixed(2)}%`;
+    const terms = [];
+    for (let n = 1, s0 = t0, len = m.term_years; n <= t.n + 1 && terms.length < 6; n++) {
+      const e = n === t.n ? y(t.expiry) : Math.round(s0 + len * 365.25);
+      const st0 = n === t.n ? y(t.start) : s0;
+      if (n >= t.n - 1) terms.push(el('span', { class: 'term' + (n === t.n ? ' now' : ''), style: `left:${mpos(st0)};width:calc(${mpos(e)} - ${mpos(st0)})`, title: `term ${n}: ${dayStr(st0)} to ${dayStr(e)}${n > t.n ? ' (if renewed)' : ''}` }));
+      s0 = e; len = m.renew_years;
+    }
+    const track = el('div', { class: 'mandate-track', role: 'img', 'aria-label': `term ${t.n} from ${t.start} to ${t.expiry}; notice by ${t.notice_by}; chosen date ${at}` },
+      ...terms,
+      el('span', { class: 'notice-mk', style: `left:${mpos(y(t.notice_by))}`, title: 'notice by ' + t.notice_by }),
+      el('span', { class: 'at', style: `left:${mpos(dayOf(at))}` }),
+      el('span', { class: 'lbl', style: `left:${mpos(y(t.start))};transform:none` }, 'start ' + t.start),
+      el('span', { class: 'lbl', style: `left:${mpos(y(t.notice_by))}` }, 'notice ' + t.notice_by),
+      el('span', { class: 'lbl', style: `left:${mpos(y(t.expiry))};top:-2px;transform:none` }, 'expiry ' + t.expiry));
     mbox.push(el('div', { class: 'mandate', dataset: { mandate: m.id } },
       el('p', {}, el('strong', {}, who), ` under provision ${p.number}`, m.personnel ? `: ${m.personnel.toLocaleString('en-US')} personnel` : '', m.equipment ? `; ${m.equipment}` : ''),
       m.error ? el('p', { class: 'error' }, m.error) : el('dl', { class: 'terms' },
         el('dt', {}, 'Term in force at ' + at), el('dd', {}, `term ${t.n}: ${t.start} to ${t.expiry}`),
         el('dt', {}, 'Expiry'), el('dd', {}, t.expiry),
         el('dt', {}, 'Notice to end it by'), el('dd', {}, t.notice_by, passed ? ' (passed: the mandate renews)' : ''),
-        el('dt', {}, 'Rule'), el('dd', {}, `${m.term_years} years from ${m.start}, renewed for ${m.renew_years} years at a time unless a party gives notice ${m.notice_months} months before expiry`))));
+        el('dt', {}, 'Rule'), el('dd', {}, `${m.term_years} years from ${m.start}, renewed for ${m.renew_years} years at a time unless a party gives notice ${m.notice_months} months before expiry`)),
+      m.error ? '' : track));
   }
   if (mandates.length) $('mandates').replaceChildren(...mbox);
   else $('mandates').replaceChildren();

@@ -66,7 +66,7 @@ async function showText(id, cs) {
 
 async function item(c) {
   const att = c.attributions[0] || {};
-  const li = el('li', { id: 'cand-' + c.id, dataset: { claim: c.id } },
+  const li = el('li', { id: 'cand-' + c.id, dataset: { claim: c.id, kind: c.kind, source: att.source || '' } },
     el('div', {}, el('strong', {}, await describe(c))),
     el('div', { class: 'small muted' }, `${c.kind} · ${fmtInterval(c.valid)}`, c.asserted_by ? ` · says ${await actorLabel(c.asserted_by)}` : '',
       c.rule ? ` · rule ${c.rule}` : '', c.confidence ? ` · confidence ${c.confidence}` : '', ' · ',
