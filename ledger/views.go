@@ -226,9 +226,12 @@ type Filter struct {
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
 	KnownAt  time.Time
-	Current  bool  // leave out claims superseded as of KnownAt
-	Start    int32 // cursor: skip claim numbers below this
-	Limit    int
+	// RecordedAfter keeps claims recorded after this time: the feed of what
+	// changed in the record since a client last looked.
+	RecordedAfter time.Time
+	Current       bool  // leave out claims superseded as of KnownAt
+	Start         int32 // cursor: skip claim numbers below this
+	Limit         int
 }
 
 // Select returns the ids of matching claims in recorded order, the total
@@ -285,6 +288,9 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 			return false
 		}
 		if f.From != 0 && r.to1 < f.From || f.To != 0 && r.from0 > f.To {
+			return false
+		}
+		if !f.RecordedAfter.IsZero() && r.recorded <= f.RecordedAfter.UnixMicro() {
 			return false
 		}
 		st := x.statusAt(n, k)
