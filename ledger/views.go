@@ -143,7 +143,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	for _, n := range x.present[p] {
 		r := &x.recs[n]
 		if r.from0 <= day && day <= r.to1 && x.live(n, k) {
-			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: ""})
+			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: x.str(r.key)})
 			ps.PresenceBy = append(ps.PresenceBy, x.id(n))
 		}
 	}
@@ -222,7 +222,7 @@ type Filter struct {
 	Place    string
 	Actor    string
 	Source   string
-	Key      string // metric, provision, hazard area, service sector, event type
+	Key      string // metric, provision, hazard area, service sector, event type, presence role
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
 	KnownAt  time.Time
