@@ -32,3 +32,28 @@ func TestPresenceRole(t *testing.T) {
 		}
 	}
 }
+
+// The state view gives a change's date in the precision it was recorded
+// in: a month-precision capture is "since 2020-10", never "2020-10-01".
+func TestSinceKeepsPrecision(t *testing.T) {
+	for _, tt := range []struct{ from, want string }{
+		{"2020-11-20", "2020-11-20"},
+		{"2020-10", "2020-10"},
+		{"2020", "2020"},
+		{"<2000", "<2000"},
+		{"<2020-11", "<2020-11"},
+		{"<2020-11-10", "<2020-11-10"},
+		{">2020-11", ">2020-11"},
+		{">2020-11-09", ">2020-11-09"},
+		{">2019", ">2019"},
+	} {
+		x := NewIndex()
+		x.Add(&Claim{ID: "c", Kind: KindControl, Valid: Interval{From: MustDate(tt.from)},
+			Attributions: []Attribution{{Source: "s"}}, RecordedBy: "t", Status: Accepted, Credibility: 2,
+			Control: &Control{Place: "p", Actor: "a"}})
+		st, ok := x.PlaceAt("p", DayOf(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), time.Time{})
+		if !ok || st.Since != tt.want {
+			t.Errorf("from %s: since %q, want %q", tt.from, st.Since, tt.want)
+		}
+	}
+}
