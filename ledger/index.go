@@ -186,6 +186,8 @@ func (x *Index) add(c *Claim) {
 		r.key = x.intern(c.Service.Sector)
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
+	case c.Presence != nil:
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {

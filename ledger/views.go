@@ -143,7 +143,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	for _, n := range x.present[p] {
 		r := &x.recs[n]
 		if r.from0 <= day && day <= r.to1 && x.live(n, k) {
-			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: ""})
+			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: x.str(r.key)})
 			ps.PresenceBy = append(ps.PresenceBy, x.id(n))
 		}
 	}
