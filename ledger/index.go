@@ -187,7 +187,7 @@ func (x *Index) add(c *Claim) {
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
 	case c.Presence != nil:
-		r.key = x.intern(c.Presence.Role) // kept so views can show it
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {
