@@ -2,6 +2,7 @@ package datasets_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -342,6 +343,15 @@ func TestGazetteerNames(t *testing.T) {
 			t.Errorf("place %s ships a boundary without attribution", p.ID)
 		}
 	}
+	// Every name leads back to its own place and no other: no name of
+	// the case is ambiguous.
+	for _, p := range m.Places() {
+		for _, n := range p.Names {
+			if id, ok := g.FindPlace(n.Name); !ok || id != p.ID {
+				t.Errorf("name %q of %s resolves to %q (%v)", n.Name, p.ID, id, ok)
+			}
+		}
+	}
 	for _, id := range []string{"aghdam-district", "kalbajar-district", "lachin-district", "fuzuli-district",
 		"jabrayil-district", "zangilan-district", "qubadli-district"} {
 		if p, _ := g.Place(id); len(p.Geometry) == 0 {
@@ -367,4 +377,75 @@ func TestLoadTwiceWritesNothing(t *testing.T) {
 	if err := datasets.Load(ctx, m, "no-such-case"); err == nil {
 		t.Error("loading an unknown case succeeded")
 	}
+}
+
+// The shipped polygons are the right ones: each town's point (from the
+// fact sheet) lies inside the shape of the place that contains it.
+func TestTownsLieInTheirShapes(t *testing.T) {
+	m := open(t)
+	g := m.Gazetteer()
+	for town, area := range map[string]string{
+		"aghdam": "aghdam-district", "kalbajar": "kalbajar-district", "lachin": "lachin-district",
+		"fuzuli": "fuzuli-district", "jabrayil": "jabrayil-district", "zangilan": "zangilan-district",
+		"qubadli": "qubadli-district", "stepanakert": "nagorno-karabakh", "shusha": "nagorno-karabakh",
+		"hadrut": "nagorno-karabakh",
+	} {
+		tp, _ := g.Place(town)
+		ap, _ := g.Place(area)
+		if tp.Point == nil {
+			t.Fatalf("%s has no point", town)
+		}
+		if !inside(t, ap.Geometry, *tp.Point) {
+			t.Errorf("%s (%v) is not inside the shape of %s", town, *tp.Point, area)
+		}
+	}
+	// And not inside a neighbour's.
+	kp, _ := g.Place("kalbajar")
+	lp, _ := g.Place("lachin-district")
+	if inside(t, lp.Geometry, *kp.Point) {
+		t.Error("Kalbajar town lies inside Lachin district")
+	}
+}
+
+// inside tests a point against a GeoJSON Polygon or MultiPolygon by ray
+// casting, holes included.
+func inside(t *testing.T, geom []byte, p ledger.Point) bool {
+	t.Helper()
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(geom, &g); err != nil {
+		t.Fatalf("geometry: %v", err)
+	}
+	var polys [][][][2]float64
+	switch g.Type {
+	case "Polygon":
+		var poly [][][2]float64
+		if err := json.Unmarshal(g.Coordinates, &poly); err != nil {
+			t.Fatal(err)
+		}
+		polys = append(polys, poly)
+	case "MultiPolygon":
+		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("geometry type %q", g.Type)
+	}
+	for _, poly := range polys {
+		in := false
+		for _, ring := range poly {
+			for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+				a, b := ring[i], ring[j]
+				if (a[1] > p.Lat) != (b[1] > p.Lat) && p.Lon < (b[0]-a[0])*(p.Lat-a[1])/(b[1]-a[1])+a[0] {
+					in = !in
+				}
+			}
+		}
+		if in {
+			return true
+		}
+	}
+	return false
 }
