@@ -39,7 +39,16 @@ func init() {
 	addRoute("GET /sources", func(s *Server) handler { return s.page("sources") })
 	addRoute("GET /sources/{id}", func(s *Server) handler { return s.page("source") })
 	addRoute("GET /review", func(s *Server) handler { return s.page("review") })
-	addRoute("GET /static/{path...}", func(s *Server) handler { return s.static })
+	addRoute("GET /static/{path...}", func(s *Server) handler {
+		// Compress while the server starts, not on the first visit.
+		go func() {
+			assetsOnce.Do(loadAssets)
+			for _, a := range assets {
+				a.gzipped()
+			}
+		}()
+		return s.static
+	})
 	addRoute("GET /api/v1/geometry", func(s *Server) handler { return s.geometry })
 }
 
@@ -85,11 +94,27 @@ func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.page("agreements")(w, r)
 }
 
-// asset is an embedded file, hashed for caching and gzipped once.
+// asset is an embedded file, hashed for caching and gzipped once, on
+// first use: page shells need only the hashes.
 type asset struct {
-	body, gz []byte
-	etag     string
-	ctype    string
+	body  []byte
+	etag  string
+	ctype string
+	once  sync.Once
+	gz    []byte
+}
+
+func (a *asset) gzipped() []byte {
+	a.once.Do(func() {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(a.body)
+		zw.Close()
+		if gz.Len() < len(a.body)*9/10 {
+			a.gz = gz.Bytes()
+		}
+	})
+	return a.gz
 }
 
 var (
@@ -111,13 +136,6 @@ func loadAssets() {
 		}
 		if path.Ext(p) == ".js" {
 			a.ctype = "text/javascript; charset=utf-8"
-		}
-		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(b)
-		zw.Close()
-		if gz.Len() < len(b)*9/10 {
-			a.gz = gz.Bytes()
 		}
 		assets[strings.TrimPrefix(p, "ui/")] = a
 		return nil
@@ -153,9 +171,11 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	body := a.body
-	if a.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
-		body = a.gz
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if gz := a.gzipped(); gz != nil {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
 	}
 	w.Write(body)
 	return nil

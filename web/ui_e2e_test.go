@@ -164,15 +164,30 @@ func jsString(s string) string {
 
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	srv, _ := uiServer(t, loadKarabakhFixture)
+	srv, _ := uiServer(t, loadKarabakh)
 	dir := artifacts(t)
 
 	t.Run("map", func(t *testing.T) {
+		// A browser that has started, on a page of another origin, so the
+		// first load below is the page's own.
+		run(t, ctx, chromedp.Navigate("about:blank"))
 		open(t, ctx, srv.URL+"/?at=2020-11-19")
 		waitText(t, ctx, `tr[data-place="aghdam-district"] td.controller`, "Armenia")
-		waitText(t, ctx, `tr[data-place="aghdam-district"] th`, "Akna") // every name shown
-		waitText(t, ctx, `#attribution`, "Test boxes")
+		waitText(t, ctx, `tr[data-place="aghdam-district"] th`, "Ağdam rayonu") // every name shown
+		waitText(t, ctx, `#attribution`, "geoBoundaries")
 		shot(t, ctx, dir, "1-map-2020-11-19")
+		// The first load: what crossed the wire and when the map was usable.
+		load := eval[map[string]float64](t, ctx, `(async () => {
+			await truceMap.st.base;
+			const nav = performance.getEntriesByType('navigation')[0];
+			let bytes = nav.transferSize;
+			for (const r of performance.getEntriesByType('resource')) bytes += r.transferSize;
+			return {bytes, ready: window.truceReadyAt};
+		})()`)
+		t.Logf("first load of the map: %.0f KB transferred, ready in %.0f ms, marks %s", load["bytes"]/1024, load["ready"], eval[string](t, ctx, `JSON.stringify([performance.getEntriesByType("navigation")[0].responseEnd, truceMap.st.timings])`))
+		if load["bytes"] > 1<<20 {
+			t.Errorf("first load transferred %.0f KB, want under 1 MB", load["bytes"]/1024)
+		}
 		// Two days on with the keyboard, on the slider itself.
 		run(t, ctx, chromedp.Focus(chromedp.CSS(`#at-range`)), chromedp.KeyEvent(kb.ArrowRight+kb.ArrowRight))
 		waitText(t, ctx, `#places-date`, "2020-11-21")
@@ -184,12 +199,13 @@ func TestBrowser(t *testing.T) {
 		// The place's history: both control claims, with the quote.
 		run(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-place="aghdam-district"] button`)))
 		waitText(t, ctx, `#detail`, "Aghdam on Nov. 20")
+		waitText(t, ctx, `#detail`, "karabakh-2020-s2")
 		waitText(t, ctx, `#detail`, "Armenia controls (capture)")
 		shot(t, ctx, dir, "2-map-2020-11-21")
 		// A disputed place shows both sides.
 		open(t, ctx, srv.URL+"/?at=2020-11-10&place=shusha")
 		waitText(t, ctx, `tr[data-place="shusha"] td.controller`, "disputed")
-		waitText(t, ctx, `#detail .sides`, "Karabakh Armenian authorities")
+		waitText(t, ctx, `#detail .sides`, "Nagorno-Karabakh de facto authorities")
 		shot(t, ctx, dir, "3-map-disputed")
 	})
 
@@ -211,7 +227,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("source", func(t *testing.T) {
-		open(t, ctx, srv.URL+"/sources/afp-after-lachin")
+		open(t, ctx, srv.URL+"/sources/"+reportSource)
 		n := eval[int](t, ctx, `document.querySelectorAll('#src-text mark.span').length`)
 		if n < 6 {
 			t.Fatalf("%d spans highlighted, want every claimed span (>= 6)", n)
@@ -231,19 +247,22 @@ func TestBrowser(t *testing.T) {
 		text, _ := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
 		i := strings.Index(string(text), "Lachin was ceded")
 		body := fmt.Sprintf(`{"claims":[{"kind":"control","valid":{"from":"2020-12-01"},"credibility":3,
-			"attributions":[{"source":"afp-after-lachin","start":%d,"end":%d}],"control":{"place":"lachin-corridor","actor":"azerbaijan","mode":"handover"}}]}`, i, i+16)
+			"attributions":[{"source":%q,"start":%d,"end":%d}],"control":{"place":"lachin-corridor","actor":"azerbaijan","mode":"handover"}}]}`, reportSource, i, i+16)
 		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/claims", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer tok-editor")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != 201 {
 			t.Fatalf("proposing a candidate: %v %v", err, resp.Status)
 		}
+		var out struct{ IDs []string }
+		json.NewDecoder(resp.Body).Decode(&out)
 		resp.Body.Close()
+		item := fmt.Sprintf(`#queue li[data-claim=%q]`, out.IDs[0])
 		open(t, ctx, srv.URL+"/review")
-		waitText(t, ctx, `#queue`, "Lachin corridor")
+		waitText(t, ctx, item, "Azerbaijan controls Lachin corridor")
 		shot(t, ctx, dir, "7-review")
-		run(t, ctx, chromedp.Click(chromedp.CSS(`#queue li button.accept`)))
-		waitText(t, ctx, `#queue-state`, "accepted")
+		run(t, ctx, chromedp.Click(chromedp.CSS(item+` button.accept`)))
+		waitText(t, ctx, `#queue-state`, out.IDs[0]+" accepted")
 		open(t, ctx, srv.URL+"/?at=2020-12-02")
 		waitText(t, ctx, `tr[data-place="lachin-corridor"] td.controller`, "Azerbaijan")
 		shot(t, ctx, dir, "8-map-after-review")
@@ -302,7 +321,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("narrow", func(t *testing.T) {
 		run(t, ctx, chromedp.EmulateViewport(390, 844))
-		for _, p := range []string{"/?at=2020-11-21", "/agreements/karabakh-2020?at=2020-12-02", "/sources/afp-after-lachin"} {
+		for _, p := range []string{"/?at=2020-11-21", "/agreements/karabakh-2020?at=2020-12-02", "/sources/"+reportSource} {
 			open(t, ctx, srv.URL+p)
 			w := eval[int](t, ctx, `document.documentElement.scrollWidth`)
 			if w > 392 {

@@ -17,6 +17,10 @@ let map, renderer;
 async function init() {
   const mark = n => st.timings.push([n, Math.round(performance.now())]);
   // One request for every place: the map's features carry labels and names.
+  // The state at the asked date is fetched alongside, not after.
+  const asked = urlAt() || todayStr();
+  st.countries = fetch(document.body.dataset.countries).then(r => r.json());
+  const firstState = api('/api/v1/state?at=' + asked).catch(() => null);
   const [tl, acts, col, fc] = await Promise.all([api('/api/v1/timeline'), actors(), colours(), api('/api/v1/geometry')]);
   mark('data');
   st.actors = acts; st.colour = col;
@@ -30,6 +34,8 @@ async function init() {
   if (st.max < st.min) st.max = st.min + 60;
   const r = $('at-range');
   r.min = st.min; r.max = st.max;
+  // A short record needs no zoomed slider.
+  if (st.max - st.min <= FINE * 1.5) document.querySelector('.slider-wrap.fine').hidden = true;
   $('range-min').textContent = dayStr(st.min);
   $('range-max').textContent = dayStr(st.max);
   $('at-date').min = dayStr(st.min); $('at-date').max = dayStr(st.max);
@@ -40,8 +46,10 @@ async function init() {
   renderer = L.canvas({ padding: 0.2, tolerance: 3 });
   map.attributionControl.setPrefix(false);
   map.setView([40, 46.5], 7);
-  drawBase();
   drawPlaces(fc);
+  st.base = drawBase();
+  const fs = await firstState;
+  if (fs && dayStr(start) === asked) remember(start, fs.places);
   mark('layers');
   drawTicks();
   wire();
@@ -53,12 +61,21 @@ async function init() {
   document.body.dataset.ready = '1';
 }
 
+// drawBase draws country outlines on a canvas of their own, below the
+// places, so restyling places never repaints them. Only countries near the
+// places are drawn: the world at 1:50m is many points to project.
 async function drawBase() {
-  const r = await fetch(document.body.dataset.countries);
-  const topo = await r.json();
-  const land = topojson.feature(topo, topo.objects.countries);
-  L.geoJSON(land, { renderer, interactive: false, style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map).bringToBack();
+  const topo = await st.countries;
+  st.timings.push(['base-fetched', Math.round(performance.now())]);
+  const near = st.bounds && st.bounds.isValid() ? st.bounds.pad(4) : null;
+  const feats = topojson.feature(topo, topo.objects.countries).features.filter(f => !near || near.intersects(L.geoJSON(f).getBounds()));
+  st.timings.push(['base-decoded', Math.round(performance.now())]);
+  map.createPane('base').style.zIndex = 250;
+  const baseRenderer = L.canvas({ pane: 'base', padding: 0.2 });
+  L.geoJSON({ type: 'FeatureCollection', features: feats }, { renderer: baseRenderer, interactive: false,
+    style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map);
   map.attributionControl.addAttribution('Country outlines: Natural Earth (public domain) via world-atlas');
+  st.timings.push(['base', Math.round(performance.now())]);
 }
 
 function centroid(g) {
@@ -95,10 +112,19 @@ function drawPlaces(fc) {
     if (p.kind !== 'country' && p.kind !== 'region') bounds.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng());
     if (p.attribution) attrib.add(p.attribution);
   }
+  st.bounds = bounds;
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 9 });
+  // Boundary attributions can be long: the map names their sources in
+  // short, and the list under it gives each in full.
   const a = [...attrib];
-  $('attribution').textContent = a.length ? 'Boundaries: ' + a.join('; ') : 'Places shown as points: no boundaries in the gazetteer.';
-  for (const s of a) map.attributionControl.addAttribution(escapeHTML(s));
+  const short = [...new Set(a.map(x => x.replace(/^Boundary:\s*/i, '').split(/[;,]\s/)[0].trim()))];
+  if (a.length) {
+    map.attributionControl.addAttribution('Boundaries: ' + escapeHTML(short.join('; ')) + ' (details under the map)');
+    $('attribution').replaceChildren(el('details', {}, el('summary', {}, `Boundaries: ${short.join('; ')} — ${a.length} attributions`),
+      el('ul', {}, ...a.map(x => el('li', {}, x)))));
+  } else {
+    $('attribution').textContent = 'Places are drawn as points: the gazetteer has no boundaries.';
+  }
 }
 
 function escapeHTML(s) {
@@ -167,7 +193,8 @@ export function applyState(states) {
     layer.styleKey = key;
     layer.setStyle(styleFor(layer, s));
     if (s && s.disputed) {
-      layer.bindTooltip('disputed', { permanent: true, className: 'disputed-label', direction: 'center' }).openTooltip();
+      const p = st.places.get(id);
+      layer.bindTooltip(`${escapeHTML(p ? p.label : id)}: disputed`, { permanent: true, className: 'disputed-label', direction: 'center' }).openTooltip();
       layer.disputedLabel = true;
     } else if (layer.disputedLabel) {
       layer.unbindTooltip();
@@ -193,9 +220,12 @@ async function fetchState(at) {
   const hit = cached(d);
   if (hit) return hit;
   const v = await api('/api/v1/state?at=' + at);
+  return remember(d, v.places);
+}
+function remember(d, places) {
   if (stateCache.size > 256) stateCache.delete(stateCache.keys().next().value);
-  stateCache.set(v.places.some(x => x.uncertain) ? 'd' + d : bucket(d), v.places);
-  return v.places;
+  stateCache.set(places.some(x => x.uncertain) ? 'd' + d : bucket(d), places);
+  return places;
 }
 let inflight = null;
 // stateFor keeps one request in flight: while the slider is dragged, only
@@ -348,7 +378,7 @@ function claimItem(c, id) {
     el('div', { class: 'muted small' }, c.asserted_by ? `asserted by ${label(c.asserted_by)} · ` : '',
       `${c.status} · credibility ${c.credibility} · claim ${c.id}`),
     ...c.attributions.map(a => el('div', { class: 'quote' },
-      a.quote ? el('q', {}, a.quote) : null, ' ', el('a', { href: spanHref(a) }, 'source: ' + a.source))));
+      a.quote ? el('q', {}, a.quote) : null, ' ', el('a', { href: spanHref(a) }, `source: ${a.source}` + (a.end > a.start ? ` [${a.start}–${a.end}]` : '')))));
 }
 
 // fineWindow keeps the zoomed slider on three months around the date; it

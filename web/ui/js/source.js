@@ -26,7 +26,9 @@ async function reader(id) {
     if (!byClaim.has(sp.claim)) byClaim.set(sp.claim, []);
     byClaim.get(sp.claim).push(sp);
   }
-  markText($('src-text'), v.text, v.spans, (m, cover) => {
+  if (!v.text) {
+    $('src-text').replaceChildren(el('p', { class: 'muted' }, `The text of this source is not stored, so its spans cannot be shown; ${byClaim.size} claims cite it. Ingest its text to read them in place.`));
+  } else markText($('src-text'), v.text, v.spans, (m, cover) => {
     m.dataset.claims = cover.map(c => c.claim).join(' ');
     m.setAttribute('role', 'button');
     m.setAttribute('aria-label', `claimed: ${cover.map(c => c.what).join('; ')}`);
