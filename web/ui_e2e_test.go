@@ -321,7 +321,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("narrow", func(t *testing.T) {
 		run(t, ctx, chromedp.EmulateViewport(390, 844))
-		for _, p := range []string{"/?at=2020-11-21", "/agreements/karabakh-2020?at=2020-12-02", "/sources/"+reportSource} {
+		for _, p := range []string{"/?at=2020-11-21", "/agreements/karabakh-2020?at=2020-12-02", "/sources/" + reportSource} {
 			open(t, ctx, srv.URL+p)
 			w := eval[int](t, ctx, `document.documentElement.scrollWidth`)
 			if w > 392 {
