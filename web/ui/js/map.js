@@ -9,7 +9,7 @@ const PRESENCE = '#111111';
 
 const st = {
   min: 0, max: 0, day: 0, changes: [], byPlace: new Map(), layers: new Map(), order: [],
-  colour: new Map(), actors: new Map(), places: new Map(), sorted: [], playing: null, selected: '', seq: 0, timings: [],
+  colour: new Map(), actors: new Map(), places: new Map(), sorted: [], playing: null, selected: '', seq: 0, timings: [], prefetch: true,
 };
 const collator = new Intl.Collator('en');
 let map, renderer;
@@ -268,7 +268,7 @@ async function setDay(d, fromInput) {
   renderList();
   renderLegend();
   if (st.selected) showPlace(st.selected);
-  setTimeout(() => prefetch(d), 0);
+  if (st.prefetch) setTimeout(() => prefetch(d), 0);
 }
 
 function renderLegend() {
