@@ -58,10 +58,16 @@ func loadKarabakh(t *testing.T, m *monitor.Monitor) {
 		Attributions: []ledger.Attribution{{Source: reportSource, Start: 0, End: 10}}, AssertedBy: "nk-authorities",
 		RecordedBy: "test", Status: ledger.Accepted, Credibility: 5, Note: "test claim: a side that disagrees",
 		Control: &ledger.Control{Place: "shusha", Actor: "nk-authorities", Mode: "capture"}}
+	// And a figure that disagrees with the report's, by another party.
+	thirty := 30000.0
+	figure := &ledger.Claim{Kind: ledger.KindFigure, Valid: ledger.Interval{From: ledger.MustDate("2020-12-01"), To: ledger.MustDate("2020-12-01")},
+		Attributions: []ledger.Attribution{{Source: reportSource, Start: 0, End: 10}}, AssertedBy: "nk-authorities",
+		RecordedBy: "test", Status: ledger.Accepted, Credibility: 5, Note: "test claim: a figure that disagrees",
+		Figure: &ledger.Figure{Metric: "returned", Place: "nagorno-karabakh", Best: &thirty, Qualifier: "about", Unit: "people"}}
 	err = m.Write(ctx, store.Batch{
 		Sources: []store.SourceText{{Source: ledger.Source{ID: reportSource, Kind: "news", Title: "What next for Karabakh after Lachin (AFP)",
 			Publisher: "AFP / The Moscow Times", Published: ledger.MustDate("2020-12-01"), Reliability: "B", Lang: "en"}, Text: text}},
-		Claims: append(copies, dispute)})
+		Claims: append(copies, dispute, figure)})
 	if err != nil {
 		t.Fatal(err)
 	}

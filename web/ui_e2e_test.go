@@ -223,6 +223,10 @@ func TestBrowser(t *testing.T) {
 		open(t, ctx, srv.URL+"/figures")
 		waitText(t, ctx, `#chart-returned`, "more than 26,000")
 		waitText(t, ctx, `#chart-displaced`, "up to 90,000")
+		// Disagreeing figures side by side, with who says what.
+		waitText(t, ctx, `#chart-returned .sides`, "about 30,000")
+		waitText(t, ctx, `#chart-returned .sides`, "more than 26,000")
+		waitText(t, ctx, `#chart-returned .sides`, "Nagorno-Karabakh de facto authorities")
 		shot(t, ctx, dir, "5-figures")
 	})
 
@@ -235,6 +239,14 @@ func TestBrowser(t *testing.T) {
 		run(t, ctx, chromedp.Click(chromedp.CSS(`#src-text mark.span`)))
 		waitText(t, ctx, `#claim-detail`, "controls")
 		shot(t, ctx, dir, "6-source")
+		// A claim links back to its span: the last claim's link selects it.
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#claim-list li:last-child a`)))
+		waitText(t, ctx, `#claim-detail`, "span ")
+		hash := eval[string](t, ctx, `location.hash`)
+		sel := eval[string](t, ctx, `(document.querySelector('mark.sel') || {dataset: {}}).dataset.starts || ''`)
+		if !strings.HasPrefix(hash, "#span-") || !strings.Contains(sel, strings.TrimPrefix(hash, "#span-")) {
+			t.Errorf("claim link went to %q, selected mark starts %q", hash, sel)
+		}
 	})
 
 	t.Run("review", func(t *testing.T) {
@@ -242,29 +254,45 @@ func TestBrowser(t *testing.T) {
 		run(t, ctx,
 			chromedp.SendKeys(chromedp.CSS(`#token`), "tok-editor"), chromedp.Click(chromedp.CSS(`#token-form button`)))
 		waitText(t, ctx, `#token-state`, "token set")
-		// A candidate drawn from the report: proposed through the API as an
-		// analyst or extractor would, then accepted in the browser.
+		// Candidates drawn from the report, proposed through the API as an
+		// analyst or extractor would; then reviewed in the browser.
 		text, _ := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
 		i := strings.Index(string(text), "Lachin was ceded")
-		body := fmt.Sprintf(`{"claims":[{"kind":"control","valid":{"from":"2020-12-01"},"credibility":3,
-			"attributions":[{"source":%q,"start":%d,"end":%d}],"control":{"place":"lachin-corridor","actor":"azerbaijan","mode":"handover"}}]}`, reportSource, i, i+16)
-		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/claims", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer tok-editor")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode != 201 {
-			t.Fatalf("proposing a candidate: %v %v", err, resp.Status)
+		cand := func(place, actor, from string) string {
+			body := fmt.Sprintf(`{"claims":[{"kind":"control","valid":{"from":%q},"credibility":3,
+				"attributions":[{"source":%q,"start":%d,"end":%d}],"control":{"place":%q,"actor":%q,"mode":"handover"}}]}`, from, reportSource, i, i+16, place, actor)
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/claims", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer tok-editor")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode != 201 {
+				t.Fatalf("proposing a candidate: %v %v", err, resp.Status)
+			}
+			defer resp.Body.Close()
+			var out struct{ IDs []string }
+			json.NewDecoder(resp.Body).Decode(&out)
+			return fmt.Sprintf(`#queue li[data-claim=%q]`, out.IDs[0])
 		}
-		var out struct{ IDs []string }
-		json.NewDecoder(resp.Body).Decode(&out)
-		resp.Body.Close()
-		item := fmt.Sprintf(`#queue li[data-claim=%q]`, out.IDs[0])
+		accept, edit, reject := cand("lachin-corridor", "azerbaijan", "2020-12-01"), cand("hadrut", "armenia", "2020-10-01"), cand("hadrut", "russia", "2020-10-02")
+		id := func(sel string) string { return strings.Split(sel, `"`)[1] }
 		open(t, ctx, srv.URL+"/review")
-		waitText(t, ctx, item, "Azerbaijan controls Lachin corridor")
+		waitText(t, ctx, accept, "Azerbaijan controls Lachin corridor")
+		waitText(t, ctx, fmt.Sprintf(`#rv-text mark[data-starts~="%d-%d"]`, i, i+16), "Lachin") // the text beside, its span marked
 		shot(t, ctx, dir, "7-review")
-		run(t, ctx, chromedp.Click(chromedp.CSS(item+` button.accept`)))
-		waitText(t, ctx, `#queue-state`, out.IDs[0]+" accepted")
+		run(t, ctx, chromedp.Click(chromedp.CSS(accept+` button.accept`)))
+		waitText(t, ctx, `#queue-state`, id(accept)+" accepted")
+		run(t, ctx, chromedp.Click(chromedp.CSS(reject+` button.reject`)))
+		waitText(t, ctx, `#queue-state`, id(reject)+" rejected")
+		// Edit: another actor and start, saved as a new accepted claim.
+		run(t, ctx, chromedp.Click(chromedp.CSS(edit+` button.edit`)))
+		eval[bool](t, ctx, fmt.Sprintf(`(() => { const li = document.querySelector(%q);
+			li.querySelector('.f-actor').value = 'azerbaijan'; li.querySelector('.f-from').value = '2020-10-09'; return true; })()`, edit))
+		shot(t, ctx, dir, "7b-review-edit")
+		run(t, ctx, chromedp.Click(chromedp.CSS(edit+` button.save-edit`)))
+		waitText(t, ctx, `#queue-state`, id(edit)+" edited")
 		open(t, ctx, srv.URL+"/?at=2020-12-02")
 		waitText(t, ctx, `tr[data-place="lachin-corridor"] td.controller`, "Azerbaijan")
+		waitText(t, ctx, `tr[data-place="hadrut"] td.controller`, "Azerbaijan")
+		waitText(t, ctx, `tr[data-place="hadrut"]`, "2020-10-09")
 		shot(t, ctx, dir, "8-map-after-review")
 	})
 

@@ -221,13 +221,16 @@ export function markText(node, text, spans, onmark) {
     const t = text.slice(a, b);
     if (!cover.length) { frag.append(t); continue; }
     const m = el('mark', { class: 'span status-' + cover[0].status, tabindex: '0' }, t);
+    const starts = [];
     for (const s of cover) {
       const id = `span-${s.start}-${s.end}`;
       if (s.s !== a || first.has(id)) continue;
       first.add(id);
+      starts.push(`${s.start}-${s.end}`);
       if (!m.id) m.id = id;
       else frag.append(el('span', { id }));
     }
+    if (starts.length) m.dataset.starts = starts.join(' ');
     onmark(m, cover);
     frag.append(m);
   }

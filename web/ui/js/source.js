@@ -49,7 +49,7 @@ async function reader(id) {
 }
 
 function jump(sp, cid) {
-  const m = document.getElementById(`span-${sp.start}-${sp.end}`);
+  const m = document.querySelector(`mark[data-starts~="${sp.start}-${sp.end}"]`);
   if (m) {
     history.replaceState(null, '', `#span-${sp.start}-${sp.end}`);
     m.scrollIntoView({ block: 'center' });
