@@ -202,6 +202,11 @@ func TestBrowser(t *testing.T) {
 		waitText(t, ctx, `#detail`, "karabakh-2020-s2")
 		waitText(t, ctx, `#detail`, "Armenia controls (capture)")
 		shot(t, ctx, dir, "2-map-2020-11-21")
+		// As recorded by 2020-11-15 nothing was known of Aghdam: the case
+		// records each claim when its source appeared, here on 1 December.
+		open(t, ctx, srv.URL+"/?at=2020-11-21&known_at=2020-11-15")
+		waitText(t, ctx, `tr[data-place="aghdam-district"] td.controller`, "—")
+		waitText(t, ctx, `tr[data-place="shusha"] td.controller`, "Azerbaijan") // told on 8 November
 		// A disputed place shows both sides.
 		open(t, ctx, srv.URL+"/?at=2020-11-10&place=shusha")
 		waitText(t, ctx, `tr[data-place="shusha"] td.controller`, "disputed")

@@ -106,8 +106,12 @@ async function chart(metric, claims) {
       el('td', {}, r.c.valid.from + (r.c.valid.to && r.c.valid.to !== r.c.valid.from ? ' – ' + r.c.valid.to : '')),
       el('td', {}, r.text), el('td', {}, r.place), el('td', {}, r.who || '—'),
       el('td', {}, ...r.c.attributions.map(a => el('a', { href: spanHref(a) }, a.source)))))));
+  const units = [...new Set(pts.map(c => c.figure.unit).filter(Boolean))];
+  const key = el('p', { class: 'small chart-key' }, ...await Promise.all([...byWho].map(async ([who, col]) =>
+    el('span', {}, el('span', { class: 'sw', style: `background:${col}` }), (await whoLabel(who)) + ' '))));
   return el('section', { class: 'chart', id: `chart-${metric}`, 'aria-labelledby': `ct-${metric}` },
-    el('h2', { id: `ct-${metric}` }, metric.replace(/_/g, ' ')), svg, disagreements(rows), table);
+    el('h2', { id: `ct-${metric}` }, metric.replace(/_/g, ' '), units.length ? el('span', { class: 'muted' }, ` (${units.join(', ')})`) : ''),
+    key, svg, disagreements(rows), table);
 }
 
 // disagreements: figures for the same place and day that differ, side by side.
@@ -125,6 +129,13 @@ function disagreements(rows) {
       ...g.map(r => el('div', { class: 'side' }, el('strong', {}, r.text), el('div', { class: 'small' }, `${r.who || r.c.attributions.map(a => a.source).join(', ')} · ${r.c.valid.from}`)))));
   }
   return out.length ? el('div', {}, el('h3', {}, 'Disagreeing figures'), ...out) : '';
+}
+
+// whoLabel names the party a colour stands for: the asserting actor, or
+// the source when no party is recorded.
+async function whoLabel(who) {
+  const l = await actorLabel(who);
+  return l && l !== who ? l : `source ${who}`;
 }
 
 function niceMax(v) {

@@ -12,6 +12,16 @@ const st = {
   colour: new Map(), actors: new Map(), places: new Map(), sorted: [], playing: null, selected: '', seq: 0, timings: [], prefetch: true,
 };
 const collator = new Intl.Collator('en');
+
+// The map can show the record as it was known on a date ("as recorded
+// by"): every request then carries known_at, and it is in the URL too.
+function knownAt() {
+  const v = new URLSearchParams(location.search).get('known_at');
+  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '';
+}
+function kq() {
+  return knownAt() ? '&known_at=' + knownAt() : '';
+}
 let map, renderer;
 
 async function init() {
@@ -20,8 +30,8 @@ async function init() {
   // The state at the asked date is fetched alongside, not after.
   const asked = urlAt() || todayStr();
   st.countries = fetch(document.body.dataset.countries).then(r => r.json());
-  const firstState = api('/api/v1/state?at=' + asked).catch(() => null);
-  const [tl, acts, col, fc] = await Promise.all([api('/api/v1/timeline'), actors(), colours(), api('/api/v1/geometry')]);
+  const firstState = api('/api/v1/state?at=' + asked + kq()).catch(() => null);
+  const [tl, acts, col, fc] = await Promise.all([api('/api/v1/timeline?' + kq().slice(1)), actors(), colours(), api('/api/v1/geometry')]);
   mark('data');
   st.actors = acts; st.colour = col;
   for (const f of fc.features) st.places.set(f.id, Object.assign({ id: f.id }, f.properties));
@@ -219,7 +229,7 @@ async function fetchState(at) {
   const d = dayOf(at);
   const hit = cached(d);
   if (hit) return hit;
-  const v = await api('/api/v1/state?at=' + at);
+  const v = await api('/api/v1/state?at=' + at + kq());
   return remember(d, v.places);
 }
 function remember(d, places) {
@@ -331,7 +341,7 @@ async function showPlace(id, focus) {
   history.replaceState(null, '', u);
   let v;
   try {
-    v = await api(`/api/v1/places/${encodeURIComponent(id)}?at=${at}`);
+    v = await api(`/api/v1/places/${encodeURIComponent(id)}?at=${at}${kq()}`);
   } catch (e) {
     $('detail').replaceChildren(el('h2', { id: 'detail-h' }, 'Place'), el('p', { class: 'error' }, e.message));
     return;
@@ -443,6 +453,12 @@ function togglePlay() {
 
 function wire() {
   $('at-range').addEventListener('input', e => setDay(+e.target.value, true));
+  $('known-at').value = knownAt();
+  $('known-at').addEventListener('change', e => {
+    const u = new URL(location.href);
+    if (e.target.value) u.searchParams.set('known_at', e.target.value); else u.searchParams.delete('known_at');
+    location.replace(u); // the change days differ too: start afresh
+  });
   $('at-date').addEventListener('change', e => { if (e.target.value) setDay(dayOf(e.target.value), true); });
   $('step-back').addEventListener('click', () => step(-1));
   $('step-fwd').addEventListener('click', () => step(1));
