@@ -202,6 +202,10 @@ func TestBrowser(t *testing.T) {
 		waitText(t, ctx, `#detail`, "karabakh-2020-s2")
 		waitText(t, ctx, `#detail`, "Armenia controls (capture)")
 		shot(t, ctx, dir, "2-map-2020-11-21")
+		// The keyboard reaches the next change: Kalbajar on 25 November.
+		run(t, ctx, chromedp.Focus(chromedp.CSS(`#next-change`)), chromedp.KeyEvent("\r"))
+		waitText(t, ctx, `#places-date`, "2020-11-25")
+		waitText(t, ctx, `tr[data-place="kalbajar-district"] td.controller`, "Azerbaijan")
 		// As recorded by 2020-11-15 nothing was known of Aghdam: the case
 		// records each claim when its source appeared, here on 1 December.
 		open(t, ctx, srv.URL+"/?at=2020-11-21&known_at=2020-11-15")

@@ -24,17 +24,20 @@ async function load(at) {
   const parties = await Promise.all(ag.parties.map(actorLabel));
   $('ag-meta').textContent = `Signed ${ag.signed}, in force ${ag.in_force}; parties: ${parties.join(', ')}. Status as of ${at}.`;
 
-  // One axis for all rows: from signature to the last date anyone needs.
+  // One axis for all rows: from signature to the chosen date or the last
+  // deadline or fulfilment within half a year of it; later deadlines sit at
+  // the right edge as arrows, so years-long terms do not squash the rest.
   const atDay = dayOf(at);
   let lo = firstDay(ag.signed) ?? atDay, hi = atDay;
+  const horizon = lo + 183;
   for (const p of v.provisions) {
-    for (const d of p.deadlines || []) { const x = firstDay(d.due); if (x != null) hi = Math.max(hi, x); }
+    for (const d of p.deadlines || []) { const x = firstDay(d.due); if (x != null && x <= Math.max(horizon, atDay)) hi = Math.max(hi, x); }
     if (p.met_on) hi = Math.max(hi, firstDay(p.met_on));
   }
   lo -= 3; hi += 5;
-  const pos = d => `${(100 * (d - lo) / (hi - lo)).toFixed(2)}%`;
+  const pos = d => `${(100 * (Math.min(d, hi) - lo) / (hi - lo)).toFixed(2)}%`;
   const ticks = [];
-  const step = Math.max(1, Math.ceil((hi - lo) / 6));
+  const step = Math.max(1, Math.ceil((hi - lo) / (innerWidth < 700 ? 3 : 6)));
   for (let d = lo + 3; d <= hi; d += step) ticks.push(el('span', { style: `left:${pos(d)}` }, dayStr(d)));
   $('ag-axis').replaceChildren(...ticks);
 
@@ -84,6 +87,10 @@ async function load(at) {
     for (const d of p.deadlines || []) {
       const x = firstDay(d.due);
       if (x == null) continue;
+      if (x > hi) {
+        marks.push(el('span', { class: 'mk-later', title: `deadline ${d.due}, beyond this axis` }, `→ ${d.due}`));
+        continue;
+      }
       marks.push(el('span', { class: 'mk ' + (d.in_force ? 'due' : 'due-orig'), style: `left:${pos(x)}`, title: `${d.amends ? 'amended deadline' : 'deadline'} ${d.due}` }));
     }
     if (p.met_on) marks.push(el('span', { class: 'mk met', style: `left:${pos(firstDay(p.met_on))}`, title: 'met on ' + p.met_on }));
