@@ -26,7 +26,9 @@ export async function api(path, opts = {}) {
     opts = Object.assign({}, opts, { body: JSON.stringify(opts.body) });
     headers['Content-Type'] = 'application/json';
   }
-  const r = await fetch(path, Object.assign({}, opts, { headers }));
+  // Revalidate rather than trust a cached answer: the ledger may have
+  // grown since (an ETag makes an unchanged answer cheap).
+  const r = await fetch(path, Object.assign({ cache: 'no-cache' }, opts, { headers }));
   const text = await r.text();
   let v = null;
   try { v = text ? JSON.parse(text) : null; } catch { /* not JSON */ }

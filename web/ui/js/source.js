@@ -20,7 +20,9 @@ async function reader(id) {
   $('src-title').textContent = src.title || src.id;
   document.title = (src.title || src.id) + ' · truce';
   $('src-meta').replaceChildren([src.publisher, 'published ' + src.published, src.kind, 'reliability ' + src.reliability].filter(Boolean).join(' · '),
-    src.url ? el('span', {}, ' · ', el('a', { href: src.url, rel: 'noreferrer' }, 'original')) : '');
+    src.url ? el('span', {}, ' · ', el('a', { href: src.url, rel: 'noreferrer' }, 'original')) : '',
+    el('br'), el('span', { class: 'small' }, 'Marked spans: ', el('mark', { class: 'span status-accepted' }, 'accepted claim'), ' ',
+      el('mark', { class: 'span status-candidate' }, 'candidate'), ' ', el('mark', { class: 'span status-rejected' }, 'rejected')));
   const byClaim = new Map();
   for (const sp of v.spans) {
     if (!byClaim.has(sp.claim)) byClaim.set(sp.claim, []);
@@ -37,8 +39,9 @@ async function reader(id) {
     m.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(); } });
   });
   $('claim-list').replaceChildren(...[...byClaim].map(([cid, sps]) => el('li', { id: 'claim-' + cid, dataset: { claim: cid } },
-    el('div', {}, sps[0].what), el('div', { class: 'small muted' }, `${sps[0].kind} · ${sps[0].status} · `,
-      ...sps.map(sp => el('a', { href: `#span-${sp.start}-${sp.end}`, onclick: e => { e.preventDefault(); jump(sp, cid); } }, 'show in text '))))));
+    el('div', {}, sps[0].what.replace(/ \(\)$/, '')), el('div', { class: 'small muted' }, `${sps[0].kind} · ${sps[0].status} · `,
+      ...sps.map((sp, i) => [i ? ' · ' : '', el('a', { href: `#span-${sp.start}-${sp.end}`, onclick: e => { e.preventDefault(); jump(sp, cid); } },
+        i ? `span ${i + 1}` : (sps.length > 1 ? 'show in text: span 1' : 'show in text'))])))));
   if (!v.spans.length) $('claim-list').replaceChildren(el('li', {}, 'No claims drawn from this source yet.'));
   const m = /^#span-(\d+)-(\d+)$/.exec(location.hash);
   if (m) {
