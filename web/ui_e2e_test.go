@@ -96,6 +96,9 @@ func artifacts(t *testing.T) string {
 
 func shot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
+	if errs := eval[[]string](t, ctx, `window.truceErrors || []`); len(errs) > 0 {
+		t.Errorf("%s: script errors: %q", name, errs)
+	}
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)

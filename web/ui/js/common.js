@@ -3,6 +3,11 @@
 
 const TOKEN = 'truce_token';
 
+// Script errors are kept for the browser tests to check.
+window.truceErrors = window.truceErrors || [];
+addEventListener('error', e => window.truceErrors.push(String(e.message)));
+addEventListener('unhandledrejection', e => window.truceErrors.push(String(e.reason && e.reason.message || e.reason)));
+
 export function token() {
   return localStorage.getItem(TOKEN) || '';
 }

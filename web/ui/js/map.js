@@ -123,6 +123,7 @@ function drawPlaces(fc) {
     if (p.attribution) attrib.add(p.attribution);
   }
   st.bounds = bounds;
+  st.labels = st.layers.size <= 80;
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 9 });
   // Boundary attributions can be long: the map names their sources in
   // short, and the list under it gives each in full.
@@ -202,15 +203,24 @@ export function applyState(states) {
     if (layer.styleKey === key) continue;
     layer.styleKey = key;
     layer.setStyle(styleFor(layer, s));
-    if (s && s.disputed) {
-      const p = st.places.get(id);
-      layer.bindTooltip(`${escapeHTML(p ? p.label : id)}: disputed`, { permanent: true, className: 'disputed-label', direction: 'center' }).openTooltip();
-      layer.disputedLabel = true;
-    } else if (layer.disputedLabel) {
-      layer.unbindTooltip();
-      layer.disputedLabel = false;
-    }
+    mapLabel(layer, !!(s && s.disputed));
   }
+}
+
+// A small map names its districts and corridors on the map itself; any
+// disputed place is named and marked so. Labels are DOM nodes, so a big
+// ledger gets them only for disputes.
+const LABELLED = new Set(['district', 'corridor', 'region']);
+function mapLabel(layer, disputed) {
+  const want = disputed ? 'disputed' : st.labels && LABELLED.has(layer.kind) ? 'name' : '';
+  if (layer.labelled === want) return;
+  if (layer.labelled) layer.unbindTooltip();
+  layer.labelled = want;
+  if (!want) return;
+  const p = st.places.get(layer.placeId);
+  const name = escapeHTML(p ? p.label : layer.placeId);
+  layer.bindTooltip(disputed ? `${name}: disputed` : name, { permanent: true, direction: 'center',
+    className: disputed ? 'disputed-label' : 'place-label', interactive: false }).openTooltip();
 }
 
 // The state only changes on change days, so an answer holds for every day
