@@ -59,16 +59,33 @@ type pageData struct {
 	ID         string
 	Agreements []ledger.Agreement
 	Asset      func(string) string
+	// Missing says what a page's id does not name; the page is then a 404.
+	Missing string
 }
 
 var pageTitles = map[string]string{
 	"map": "Map", "agreement": "Agreement", "figures": "Figures", "sources": "Sources",
-	"source": "Source", "review": "Ingest and review",
+	"source": "Source", "review": "Ingest and review", "agreements": "Agreements",
 }
 
 func (s *Server) page(name string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d := pageData{Page: name, Title: pageTitles[name], ID: r.PathValue("id"), Agreements: s.m.Agreements(), Asset: assetURL}
+		status := http.StatusOK
+		switch name {
+		case "agreement":
+			if _, err := s.m.Agreement(d.ID); err != nil {
+				d.Missing = "There is no agreement " + d.ID + "."
+			}
+		case "source":
+			src, err := s.m.Store.Source(r.Context(), d.ID)
+			if err != nil || src.Restricted && !s.authed(r) {
+				d.Missing = "There is no source " + d.ID + "."
+			}
+		}
+		if d.Missing != "" {
+			d.Page, d.Title, status = "missing", "Not found", http.StatusNotFound
+		}
 		var buf bytes.Buffer
 		if err := pageTmpl.ExecuteTemplate(&buf, "page.html", d); err != nil {
 			return err
@@ -76,6 +93,7 @@ func (s *Server) page(name string) handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+		w.WriteHeader(status)
 		w.Write(buf.Bytes())
 		return nil
 	}

@@ -23,6 +23,8 @@ func TestPagesAndAssets(t *testing.T) {
 		{"/sources", `id="source-list"`, 200},
 		{"/sources/" + reportSource, `data-id="` + reportSource + `"`, 200},
 		{"/review", `id="ingest-form"`, 200},
+		{"/agreements/nope", `There is no agreement nope.`, 404},
+		{"/sources/nope", `There is no source nope.`, 404},
 		{"/static/vendor/nothing.js", `"status":404`, 404},
 		{"/static/templates/page.html", `"status":404`, 404}, // templates are not assets
 		{"/static/vendor/refresh.sh", `"status":404`, 404},
