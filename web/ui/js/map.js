@@ -1,7 +1,7 @@
 // map.js: the control map through time. Places are drawn on one canvas
 // (Leaflet's canvas renderer), so moving the date restyles layers and
 // repaints once instead of touching thousands of DOM nodes.
-import { api, el, dayOf, dayStr, todayStr, urlAt, setUrlAt, actors, placeName, colours, spanHref, fmtInterval } from './common.js';
+import { api, el, dayOf, dayStr, todayStr, urlAt, setUrlAt, actors, placeName, colours, spanHref, fmtInterval, utf8Index } from './common.js';
 
 const $ = id => document.getElementById(id);
 const NONE = '#bdbdbd';
@@ -397,8 +397,21 @@ function claimItem(c, id) {
     el('div', {}, el('strong', {}, what), ' ', el('span', { class: 'muted' }, fmtInterval(c.valid))),
     el('div', { class: 'muted small' }, c.asserted_by ? `asserted by ${label(c.asserted_by)} · ` : '',
       `${c.status} · credibility ${c.credibility} · claim ${c.id}`),
-    ...c.attributions.map(a => el('div', { class: 'quote' },
-      a.quote ? el('q', {}, a.quote) : null, ' ', el('a', { href: spanHref(a) }, `source: ${a.source}` + (a.end > a.start ? ` [${a.start}–${a.end}]` : '')))));
+    ...c.attributions.map(a => {
+      const q = el('q', {}, a.quote || '');
+      if (!a.quote) quoteOf(a).then(t => { if (t) q.textContent = t; else q.remove(); });
+      return el('div', { class: 'quote' }, q, ' ', el('a', { href: spanHref(a) }, `source: ${a.source}` + (a.end > a.start ? ` [${a.start}–${a.end}]` : '')));
+    }));
+}
+
+// quoteOf reads a span from its source's stored text when the claim carries
+// no quote; sources are fetched once.
+const texts = new Map();
+async function quoteOf(a) {
+  if (!(a.end > a.start)) return '';
+  if (!texts.has(a.source)) texts.set(a.source, api('/api/v1/sources/' + encodeURIComponent(a.source)).then(v => v.text ? { text: v.text, ix: utf8Index(v.text) } : null).catch(() => null));
+  const t = await texts.get(a.source);
+  return t ? t.text.slice(t.ix(a.start), t.ix(a.end)) : '';
 }
 
 // fineWindow keeps the zoomed slider on three months around the date; it
