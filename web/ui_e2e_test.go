@@ -309,15 +309,12 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("ingest", func(t *testing.T) {
-		// POST /api/v1/ingest is built on branch extract; until it is merged
-		// the endpoint answers 404 or 405 and this step cannot run.
-		resp, err := http.Post(srv.URL+"/api/v1/ingest", "application/json", strings.NewReader("{}"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode == 404 || resp.StatusCode == 405 {
-			t.Skip("POST /api/v1/ingest is not on this branch yet")
+		// The program wires the extractor into web.Ingester; a test binary
+		// that has not gets the stand-in, which makes one candidate.
+		if web.Ingester == nil {
+			web.Ingester = standIn("lachin", "azerbaijan")
+			t.Cleanup(func() { web.Ingester = nil })
+			t.Log("ingest through the stand-in extractor")
 		}
 		text, err := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
 		if err != nil {
