@@ -87,6 +87,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// Version is the schema version the file is at.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
 func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
