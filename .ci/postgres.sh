@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL + PostGIS server for truce's tests.
 #
-# Sourced:   . .ci/postgres.sh && truce_pg_start   (exports TRUCE_TEST_POSTGRES)
-#            ...; truce_pg_stop                     (or: trap truce_pg_stop EXIT)
+# Sourced:   . .ci/postgres.sh && pg_start   (exports TRUCE_TEST_POSTGRES)
+#            ...; pg_stop                     (or: trap pg_stop EXIT)
 # Executed:  .ci/postgres.sh start | stop | status
 #            .ci/postgres.sh run go test ./store/postgres/...   (start, run, stop)
 #
@@ -102,6 +102,10 @@ truce_pg_stop() {
 	fi
 	unset TRUCE_TEST_POSTGRES
 }
+
+# Short names, as .ci/run calls them.
+pg_start() { truce_pg_start "$@"; }
+pg_stop() { truce_pg_stop "$@"; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail

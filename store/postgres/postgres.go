@@ -333,26 +333,32 @@ func claimRow(c *ledger.Claim) ([]any, error) {
 }
 
 func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	rows := make([][]any, len(cs))
-	for i, c := range cs {
-		r, err := claimRow(c)
-		if err != nil {
-			return err
-		}
-		rows[i] = r
-	}
 	if len(cs) >= copyAbove {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"claims"}, claimCols, pgx.CopyFromRows(rows)); err != nil {
+		// Rows are encoded as COPY asks for them, so a million-claim batch
+		// is never held twice in memory.
+		i := 0
+		src := pgx.CopyFromFunc(func() ([]any, error) {
+			if i == len(cs) {
+				return nil, nil
+			}
+			i++
+			return claimRow(cs[i-1])
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"claims"}, claimCols, src); err != nil {
 			return claimErr("", err)
 		}
 		return nil
 	}
 	var q pgx.Batch
-	for _, r := range rows {
+	for _, c := range cs {
+		r, err := claimRow(c)
+		if err != nil {
+			return err
+		}
 		q.Queue("INSERT INTO claims(id, kind, place, valid_from, valid_to, recorded_at, lon, lat, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", r...)
+	}
+	if q.Len() == 0 {
+		return nil
 	}
 	br := tx.SendBatch(ctx, &q)
 	for _, c := range cs {
