@@ -81,6 +81,23 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Migrate brings the schema up to date. Concurrent callers queue on an
 // advisory lock; a database newer than this build is refused.
 func (s *Store) Migrate(ctx context.Context) error {
+	// Up to date: nothing to write, so a read-only hot standby opens too.
+	var exists bool
+	if err := s.pool.QueryRow(ctx, "SELECT to_regclass('schema_version') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if exists {
+		v, err := s.Version(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("database schema %d is newer than this truce (%d): upgrade truce", v, SchemaVersion)
+		}
+		if v == SchemaVersion {
+			return nil
+		}
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
@@ -308,7 +325,7 @@ func putSource(ctx context.Context, tx pgx.Tx, src store.SourceText, now time.Ti
 // pointSQL makes a place's point from parameters $7 (lon) and $8 (lat).
 const pointSQL = "CASE WHEN $7::float8 IS NOT NULL THEN ST_SetSRID(ST_MakePoint($7::float8, $8::float8), 4326) END"
 
-var claimCols = []string{"id", "kind", "place", "valid_from", "valid_to", "recorded_at", "lon", "lat", "doc"}
+var claimCols = []string{"id", "kind", "place", "valid_from", "valid_to", "recorded_at", "supersedes", "lon", "lat", "doc"}
 
 // claimRow is a claim as the columns of claimCols.
 func claimRow(c *ledger.Claim) ([]any, error) {
@@ -316,7 +333,7 @@ func claimRow(c *ledger.Claim) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claim %s: %w", c.ID, err)
 	}
-	var place, from, to, lon, lat any
+	var place, from, to, sup, lon, lat any
 	if p := c.Place(); p != "" {
 		place = p
 	}
@@ -326,10 +343,13 @@ func claimRow(c *ledger.Claim) ([]any, error) {
 	if d := c.Valid.To.Last(); d != ledger.MinDay && d != ledger.MaxDay {
 		to = d.Time()
 	}
+	if c.Supersedes != "" {
+		sup = c.Supersedes
+	}
 	if c.Event != nil && c.Event.Point != nil {
 		lon, lat = c.Event.Point.Lon, c.Event.Point.Lat
 	}
-	return []any{c.ID, c.Kind, place, from, to, c.RecordedAt.UTC(), lon, lat, doc}, nil
+	return []any{c.ID, c.Kind, place, from, to, c.RecordedAt.UTC(), sup, lon, lat, doc}, nil
 }
 
 func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) error {
@@ -355,7 +375,7 @@ func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) er
 		if err != nil {
 			return err
 		}
-		q.Queue("INSERT INTO claims(id, kind, place, valid_from, valid_to, recorded_at, lon, lat, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", r...)
+		q.Queue("INSERT INTO claims(id, kind, place, valid_from, valid_to, recorded_at, supersedes, lon, lat, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", r...)
 	}
 	if q.Len() == 0 {
 		return nil

@@ -317,6 +317,17 @@ func TestGIS(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("control claims near Aghdam: %d %v", n, err)
 	}
+	// A correction names what it supersedes, so SQL can leave the old one out.
+	fix := claim("c1b", "aghdam", "aze")
+	fix.Supersedes = "c1"
+	if err := s.Write(ctx, store.Batch{Claims: []*ledger.Claim{fix}}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Pool().QueryRow(ctx, `SELECT count(*) FROM claims c WHERE c.kind = 'control'
+		AND NOT EXISTS (SELECT 1 FROM claims s WHERE s.supersedes = c.id)`).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("current control claims: %d %v", n, err)
+	}
 	// Bad GeoJSON refuses the whole write.
 	p := b.Places[2]
 	p.Geometry = []byte(`{"type":"Polygon"}`)
