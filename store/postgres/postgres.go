@@ -150,34 +150,37 @@ func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
 // Pool is the connection pool, for tools that query the tables directly.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-type txRefs struct{ tx pgx.Tx }
+// refs answers store.Check: inside the write transaction, or from
+// committed rows (a pool).
+type refs struct {
+	q interface {
+		QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	}
+}
 
-func (t txRefs) has(ctx context.Context, q, id string) (bool, error) {
+func (r refs) has(ctx context.Context, q, id string) (bool, error) {
 	var ok bool
-	err := t.tx.QueryRow(ctx, q, id).Scan(&ok)
+	err := r.q.QueryRow(ctx, q, id).Scan(&ok)
 	return ok, err
 }
-func (t txRefs) HasPlace(ctx context.Context, id string) (bool, error) {
-	return t.has(ctx, "SELECT EXISTS (SELECT 1 FROM places WHERE id = $1)", id)
+func (r refs) HasPlace(ctx context.Context, id string) (bool, error) {
+	return r.has(ctx, "SELECT EXISTS (SELECT 1 FROM places WHERE id = $1)", id)
 }
-func (t txRefs) HasActor(ctx context.Context, id string) (bool, error) {
-	return t.has(ctx, "SELECT EXISTS (SELECT 1 FROM actors WHERE id = $1)", id)
+func (r refs) HasActor(ctx context.Context, id string) (bool, error) {
+	return r.has(ctx, "SELECT EXISTS (SELECT 1 FROM actors WHERE id = $1)", id)
 }
-func (t txRefs) HasClaim(ctx context.Context, id string) (bool, error) {
-	return t.has(ctx, "SELECT EXISTS (SELECT 1 FROM claims WHERE id = $1)", id)
+func (r refs) HasClaim(ctx context.Context, id string) (bool, error) {
+	return r.has(ctx, "SELECT EXISTS (SELECT 1 FROM claims WHERE id = $1)", id)
 }
-func (t txRefs) SourceText(ctx context.Context, id string) (string, bool, error) {
+func (r refs) SourceText(ctx context.Context, id string) (string, bool, error) {
 	var text *string
-	err := t.tx.QueryRow(ctx,
+	err := r.q.QueryRow(ctx,
 		"SELECT t.body FROM sources s LEFT JOIN texts t ON t.hash = s.text_hash WHERE s.id = $1", id).Scan(&text)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
-	if err != nil {
-		return "", false, err
-	}
-	if text == nil {
-		return "", true, nil
+	if err != nil || text == nil {
+		return "", err == nil, err
 	}
 	return *text, true, nil
 }
@@ -185,19 +188,48 @@ func (t txRefs) SourceText(ctx context.Context, id string) (string, bool, error)
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := store.Check(ctx, b, txRefs{tx}); err != nil {
-			return err
+		if len(b.Claims) < checkAside {
+			if err := store.Check(ctx, b, refs{tx}); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockAppend); err != nil {
+				return fmt.Errorf("lock: %w", err)
+			}
+			return s.append(ctx, tx, b)
 		}
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockAppend); err != nil {
-			return fmt.Errorf("lock: %w", err)
+		// A large batch is checked on other connections while it streams in;
+		// the transaction commits only if the check passes. This is sound
+		// because the ledger only grows: whatever the check finds stored
+		// stays stored, and what the batch adds it checks against itself.
+		// A refused batch stops the stream early.
+		actx, stop := context.WithCancel(ctx)
+		defer stop()
+		checked := make(chan error, 1)
+		go func() {
+			err := store.Check(ctx, b, refs{s.pool})
+			if err != nil {
+				stop()
+			}
+			checked <- err
+		}()
+		_, err := tx.Exec(actx, "SELECT pg_advisory_xact_lock($1)", lockAppend)
+		if err == nil {
+			err = s.append(actx, tx, b)
 		}
-		return s.append(ctx, tx, b)
+		if cerr := <-checked; cerr != nil {
+			return cerr
+		}
+		return err
 	})
 	if err != nil && !store.IsInvalid(err) && !errors.Is(err, ledger.ErrConflict) {
 		return fmt.Errorf("write: %w", err)
 	}
 	return err
 }
+
+// checkAside is the claim count from which a batch is checked beside its
+// COPY rather than before it.
+const checkAside = 10000
 
 func (s *Store) append(ctx context.Context, tx pgx.Tx, b store.Batch) error {
 	now := time.Now().UTC()

@@ -379,4 +379,32 @@ func TestBulk(t *testing.T) {
 	if _, err := s.Claims(ctx, []string{"fresh"}); !errors.Is(err, ledger.ErrNotFound) {
 		t.Fatalf("claim of a refused bulk batch: %v", err)
 	}
+	// A batch large enough to be checked beside its COPY: refused by the
+	// check whether the bad claim comes first or last, and nothing lands.
+	big := func(bad int) store.Batch {
+		var b store.Batch
+		for i := range 12000 {
+			place := "kalbajar"
+			if i == bad {
+				place = "atlantis"
+			}
+			b.Claims = append(b.Claims, claim(fmt.Sprintf("big%05d", i), place, "arm"))
+		}
+		return b
+	}
+	for _, bad := range []int{0, 11999} {
+		if err := s.Write(ctx, big(bad)); !store.IsInvalid(err) || !strings.Contains(err.Error(), "atlantis") {
+			t.Fatalf("bad claim %d of a big batch: %v", bad, err)
+		}
+		if _, err := s.Claims(ctx, []string{"big00001"}); !errors.Is(err, ledger.ErrNotFound) {
+			t.Fatalf("claim of a refused big batch: %v", err)
+		}
+	}
+	if err := s.Write(ctx, big(-1)); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := s.Scan(ctx, 0, func(int64, *ledger.Claim) error { n++; return nil }); err != nil || n != 14000 {
+		t.Fatalf("%d claims after the big batch: %v", n, err)
+	}
 }
