@@ -1,13 +1,15 @@
 // Package postgres is truce's server store: PostgreSQL 15+ with PostGIS,
 // shared by many writers.
 //
-// Writes: one READ COMMITTED transaction per Write. Each checks its batch
-// (store.Check) and then takes a transaction-scoped advisory lock before it
-// appends, so that claim and review sequence numbers are handed out in commit
-// order. Without that, a reader scanning "everything after seq N" could pass
-// over a row a slower transaction commits later with a smaller number, and a
-// monitor would never see it. Checking and encoding run in parallel across
-// writers; only the appends queue.
+// Writes: one READ COMMITTED transaction per Write. Each takes a
+// transaction-scoped advisory lock, checks its batch (store.Check) and
+// appends. The lock hands out claim and review sequence numbers in commit
+// order: without it, a reader scanning "everything after seq N" could pass
+// over a row that a slower transaction commits later with a smaller number,
+// and a monitor would never see it. It also makes the checks that span the
+// ledger (land released from a hazard area against what was declared) see
+// every earlier write. Writers still encode and send in parallel; what
+// queues is the short append of each batch.
 //
 // Driver: github.com/jackc/pgx/v5 with its own pool; large batches go
 // through COPY.
@@ -185,23 +187,59 @@ func (r refs) SourceText(ctx context.Context, id string) (string, bool, error) {
 	return *text, true, nil
 }
 
+// AreaClaims gives the hazard and land_release claims stored for a hazard
+// area, each with its latest review as Status (for store.Check's area
+// rule); the expression matches the index claims_area.
+func (r refs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, error) {
+	q, ok := r.q.(interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	})
+	if !ok {
+		return nil, errors.New("area claims: no query method")
+	}
+	rows, err := q.Query(ctx, `SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+		FROM claims c WHERE c.kind IN ('hazard', 'land_release')
+		AND coalesce(c.doc->'hazard'->>'area', c.doc->'land_release'->>'area') = $1 ORDER BY c.seq`, area)
+	if err != nil {
+		return nil, fmt.Errorf("area claims: %w", err)
+	}
+	defer rows.Close()
+	var out []*ledger.Claim
+	for rows.Next() {
+		var doc []byte
+		var st *string
+		if err := rows.Scan(&doc, &st); err != nil {
+			return nil, err
+		}
+		c := new(ledger.Claim)
+		if err := json.Unmarshal(doc, c); err != nil {
+			return nil, fmt.Errorf("area claims: decode: %w", err)
+		}
+		if st != nil {
+			c.Status = *st
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockAppend); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
 		if len(b.Claims) < checkAside {
 			if err := store.Check(ctx, b, refs{tx}); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockAppend); err != nil {
-				return fmt.Errorf("lock: %w", err)
-			}
 			return s.append(ctx, tx, b)
 		}
-		// A large batch is checked on other connections while it streams in;
-		// the transaction commits only if the check passes. This is sound
-		// because the ledger only grows: whatever the check finds stored
-		// stays stored, and what the batch adds it checks against itself.
-		// A refused batch stops the stream early.
+		// A large batch is checked on another connection while it streams
+		// in, and the transaction commits only if the check passes. The
+		// other connection sees what is committed, which cannot change while
+		// this transaction holds the lock; what the batch adds, the check
+		// takes from the batch itself. A refused batch stops the stream.
 		actx, stop := context.WithCancel(ctx)
 		defer stop()
 		checked := make(chan error, 1)
@@ -212,10 +250,7 @@ func (s *Store) Write(ctx context.Context, b store.Batch) error {
 			}
 			checked <- err
 		}()
-		_, err := tx.Exec(actx, "SELECT pg_advisory_xact_lock($1)", lockAppend)
-		if err == nil {
-			err = s.append(actx, tx, b)
-		}
+		err := s.append(actx, tx, b)
 		if cerr := <-checked; cerr != nil {
 			return cerr
 		}
