@@ -60,8 +60,9 @@ CREATE TABLE claims (
 		(CASE WHEN lon IS NOT NULL AND lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED,
 	doc jsonb NOT NULL
 );
-CREATE INDEX claims_place ON claims (place, kind);
-CREATE INDEX claims_kind_valid ON claims (kind, valid_from, valid_to);
+-- One b-tree for place, kind and day (each secondary index slows a
+-- million-row import); add your own for other query patterns.
+CREATE INDEX claims_place ON claims (place, kind, valid_from);
 CREATE INDEX claims_geom ON claims USING gist (geom) WHERE geom IS NOT NULL;
 CREATE INDEX claims_supersedes ON claims (supersedes) WHERE supersedes IS NOT NULL;
 -- What is recorded about a hazard area (mine action), for the write check.
