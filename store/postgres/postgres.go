@@ -21,7 +21,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -421,17 +423,9 @@ func claimRow(c *ledger.Claim) ([]any, error) {
 
 func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) error {
 	if len(cs) >= copyAbove {
-		// Rows are encoded as COPY asks for them, so a million-claim batch
-		// is never held twice in memory.
-		i := 0
-		src := pgx.CopyFromFunc(func() ([]any, error) {
-			if i == len(cs) {
-				return nil, nil
-			}
-			i++
-			return claimRow(cs[i-1])
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"claims"}, claimCols, src); err != nil {
+		rows := encodeRows(ctx, cs)
+		defer rows.stop()
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"claims"}, claimCols, rows); err != nil {
 			return claimErr("", err)
 		}
 		return nil
@@ -456,6 +450,79 @@ func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) er
 	}
 	return br.Close()
 }
+
+// encodedRows feeds COPY with claim rows encoded on every core, in order,
+// a few chunks ahead: JSON encoding costs the client as much as parsing
+// costs the server, and a million-claim batch is never held twice in memory.
+type encodedRows struct {
+	chunks <-chan chan encodedChunk
+	cur    encodedChunk
+	i      int
+	err    error
+	done   chan struct{}
+	once   sync.Once
+}
+
+type encodedChunk struct {
+	rows [][]any
+	err  error
+}
+
+func encodeRows(ctx context.Context, cs []*ledger.Claim) *encodedRows {
+	const chunk = 512
+	workers := runtime.GOMAXPROCS(0)
+	r := &encodedRows{done: make(chan struct{}), i: -1}
+	order := make(chan chan encodedChunk, 2*workers) // bounds the work in flight
+	r.chunks = order
+	go func() {
+		defer close(order)
+		for lo := 0; lo < len(cs); lo += chunk {
+			part := cs[lo:min(lo+chunk, len(cs))]
+			res := make(chan encodedChunk, 1)
+			select {
+			case order <- res:
+			case <-r.done:
+				return
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				var e encodedChunk
+				e.rows = make([][]any, 0, len(part))
+				for _, c := range part {
+					row, err := claimRow(c)
+					if err != nil {
+						e.err = err
+						break
+					}
+					e.rows = append(e.rows, row)
+				}
+				res <- e
+			}()
+		}
+	}()
+	return r
+}
+
+func (r *encodedRows) Next() bool {
+	r.i++
+	for r.i >= len(r.cur.rows) {
+		if r.cur.err != nil {
+			r.err = r.cur.err
+			return false
+		}
+		res, ok := <-r.chunks
+		if !ok {
+			return false
+		}
+		r.cur, r.i = <-res, 0
+	}
+	return true
+}
+
+func (r *encodedRows) Values() ([]any, error) { return r.cur.rows[r.i], nil }
+func (r *encodedRows) Err() error             { return r.err }
+func (r *encodedRows) stop()                  { r.once.Do(func() { close(r.done) }) }
 
 // claimErr names a duplicate claim id as a conflict.
 func claimErr(id string, err error) error {
