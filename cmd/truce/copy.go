@@ -57,7 +57,7 @@ func runCopy(ctx context.Context, e *env, args []string) error {
 	}
 	if !isPostgresURL(*from) {
 		if _, err := os.Stat(*from); err != nil {
-			return fmt.Errorf("--from: %w", err)
+			return fmt.Errorf("--from %s: %w: no such ledger file", *from, ledger.ErrNotFound)
 		}
 	}
 	src, err := openStore(ctx, locOpts(*from))
