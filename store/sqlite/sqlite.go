@@ -87,6 +87,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// Version is the schema version the file is at.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
 func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
@@ -439,6 +446,52 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, erro
 	}
 	t.CreatedAt = time.UnixMicro(at).UTC()
 	return t, err
+}
+
+// History returns every version of places, actors and agreements, in an
+// order that writing them back recreates the same version numbers.
+func (s *Store) History(ctx context.Context) (store.Batch, error) {
+	var b store.Batch
+	all := func(table string) (*sql.Rows, error) {
+		return s.r.QueryContext(ctx, "SELECT doc FROM "+table+" ORDER BY version, id")
+	}
+	rows, err := all("places")
+	if err != nil {
+		return b, err
+	}
+	if b.Places, err = decodeRows[ledger.Place](rows, "places"); err != nil {
+		return b, err
+	}
+	if rows, err = all("actors"); err != nil {
+		return b, err
+	}
+	if b.Actors, err = decodeRows[ledger.Actor](rows, "actors"); err != nil {
+		return b, err
+	}
+	if rows, err = all("agreements"); err != nil {
+		return b, err
+	}
+	b.Agreements, err = decodeRows[ledger.Agreement](rows, "agreements")
+	return b, err
+}
+
+func (s *Store) Tokens(ctx context.Context) ([]store.Token, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT hash, name, role, created_at FROM tokens ORDER BY created_at, hash")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Token
+	for rows.Next() {
+		var t store.Token
+		var at int64
+		if err := rows.Scan(&t.Hash, &t.Name, &t.Role, &at); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = time.UnixMicro(at).UTC()
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // Exec runs a statement on the write connection; tests use it to prove the
