@@ -2,6 +2,7 @@ package formats
 
 import (
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,42 @@ func interOfKind(kind string) string {
 type acledRow struct {
 	id, date, timePrec, disorder, typ, sub, actor1, assoc1, inter1, actor2, assoc2, inter2 int
 	admin1, admin2, admin3, location, lat, lon, geoPrec, source, notes, fatalities         int
+	kept                                                                                   []int // noteFields present
+}
+
+// noteFields are ACLED columns the event payload has no field for; the
+// claim's note keeps them, one "column: value" line each, so an export
+// writes them back as they were (the acledR files' "Demostrations" too).
+var noteFields = []string{"disorder_type", "civilian_targeting", "source", "source_scale", "tags"}
+
+func acledNote(t *table, c *acledRow, rec []string) string {
+	var b strings.Builder
+	for i, j := range c.kept {
+		if j < 0 {
+			continue
+		}
+		if v := strings.TrimSpace(rec[j]); v != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(noteFields[i])
+			b.WriteString(": ")
+			b.WriteString(strings.ReplaceAll(v, "\n", " "))
+		}
+	}
+	return b.String()
+}
+
+// noteValues reads the lines acledNote writes.
+func noteValues(note string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(note, "\n") {
+		k, v, ok := strings.Cut(line, ": ")
+		if ok && slices.Contains(noteFields, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func readACLED(in *input) error {
@@ -85,7 +122,10 @@ func readACLED(in *input) error {
 		return err
 	}
 	c := acledRow{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], idx[8], idx[9], idx[10], idx[11],
-		idx[12], idx[13], idx[14], idx[15], idx[16], idx[17], idx[18], idx[19], idx[20], idx[21]}
+		idx[12], idx[13], idx[14], idx[15], idx[16], idx[17], idx[18], idx[19], idx[20], idx[21], nil}
+	for _, f := range noteFields {
+		c.kept = append(c.kept, t.col(f))
+	}
 	for {
 		rec, err := t.next()
 		if err == io.EOF {
@@ -182,14 +222,9 @@ func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, 
 	ev.Place = in.r.eventPlace(rec[c.location], ev.Point, rec[c.admin3], rec[c.admin2], rec[c.admin1])
 	cl := in.claim(ledger.KindEvent, valid, t.start, t.end)
 	cl.Event = ev
-	if s := strings.TrimSpace(rec[c.source]); s != "" {
-		cl.Note = notePrefix + s
-	}
+	cl.Note = acledNote(t, c, rec)
 	return cl, nil
 }
-
-// notePrefix marks the claim note that keeps ACLED's source column.
-const notePrefix = "source: "
 
 // splitList splits ACLED's semicolon-separated multi-value cells.
 func splitList(s string) []string {
