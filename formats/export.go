@@ -319,8 +319,12 @@ func WriteHXL(ctx context.Context, w io.Writer, m *monitor.Monitor, opt ExportOp
 	}
 	g := m.Gazetteer()
 	type key struct{ place, from, to, round, status string }
-	var keys []key
-	rows := map[key]map[string]string{}
+	type row struct {
+		key
+		cells map[string]string
+	}
+	var out []row
+	rows := map[key]map[string]string{} // the last row of each key
 	metrics := map[string]bool{}
 	interval := false
 	for _, c := range claims {
@@ -333,7 +337,7 @@ func WriteHXL(ctx context.Context, w io.Writer, m *monitor.Monitor, opt ExportOp
 		if r == nil || r[metricTag(f.Metric, "")] != "" || r[metricTag(f.Metric, "min")] != "" {
 			// A second figure of one metric for the same key gets its own row.
 			r = map[string]string{}
-			keys = append(keys, k)
+			out = append(out, row{k, r})
 			rows[k] = r
 		}
 		for _, b := range []struct {
@@ -369,8 +373,8 @@ func WriteHXL(ctx context.Context, w io.Writer, m *monitor.Monitor, opt ExportOp
 	cw.Write(tags)
 	n := 0
 	// Rows keep the order of the figures' recording.
-	for _, k := range keys {
-		r := rows[k]
+	for _, o := range out {
+		k, r := o.key, o.cells
 		rec := make([]string, len(tags))
 		code, cname, adm1, loc := hxlPlaceCols(g, k.place)
 		rec[0], rec[1], rec[2], rec[3] = code, cname, adm1, loc

@@ -85,7 +85,12 @@ func (t *table) read() ([]string, error) {
 				return nil, &Error{File: t.file, Line: line,
 					Msg: fmt.Sprintf("row has %d fields, want %d as in the header (a short row or a truncated file?)", len(rec), len(t.header))}
 			}
-			return nil, &Error{File: t.file, Line: pe.Line, Msg: fmt.Sprintf("malformed CSV at column %d: %v", pe.Column, pe.Err)}
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line >= bytes.Count(bytes.TrimRight(t.data, "\r\n"), []byte{'\n'})+1 {
+				return nil, &Error{File: t.file, Line: line,
+					Msg: "a quoted field is not closed before the end of the file: the file is truncated"}
+			}
+			return nil, &Error{File: t.file, Line: pe.Line,
+				Msg: fmt.Sprintf("malformed CSV at character %d: %v (a quote inside a field must be doubled)", pe.Column, pe.Err)}
 		}
 		return nil, fmt.Errorf("%s: %w", t.file, err)
 	}
