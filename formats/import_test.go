@@ -120,9 +120,9 @@ func TestImportACLEDGlobalWithPolygons(t *testing.T) {
 		// Stepanakert: ACLED's point lies just west of CGAZ's five-vertex box
 		// for Khankendi City, so the district holds it.
 		{"AZE17562", "khojaly-district"},
-		{"AZE17550", "baku-city"},         // by name
-		{"ARM5570", "ararat"},             // Marmarashen
-		{"ARM5676", "shirak"},             // Gyumri
+		{"AZE17550", "baku-city"}, // by name
+		{"ARM5570", "ararat"},     // Marmarashen
+		{"ARM5676", "shirak"},     // Gyumri
 	}
 	for _, tt := range tests {
 		if got := ev[tt.id].Event.Place; got != tt.place {

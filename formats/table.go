@@ -138,7 +138,7 @@ func (t *table) need(what string, names ...string) ([]int, error) {
 	}
 	if len(missing) > 0 {
 		return nil, &Error{File: t.file, Line: 1,
-			Msg: fmt.Sprintf("missing %s column(s) %s: want a %s header", what, strings.Join(missing, ", "), what)}
+			Msg: fmt.Sprintf("missing %s column(s) %s: want the %s header", what, strings.Join(missing, ", "), what)}
 	}
 	return idx, nil
 }
