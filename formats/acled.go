@@ -23,25 +23,25 @@ var ACLEDColumns = []string{"event_id_cnty", "event_date", "year", "time_precisi
 var acledInter = []string{"State forces", "Rebel group", "Political militia", "Identity militia",
 	"Rioters", "Protesters", "Civilians", "External/Other forces"}
 
+// interKinds maps every inter1/inter2 spelling (text, lower case, old
+// numeric code) to an actor kind, built once: the lookup is per row.
+var interKinds = func() map[string]string {
+	m := map[string]string{"": "", "0": ""}
+	for i, s := range acledInter {
+		k := kindOfInter(s)
+		m[s], m[strings.ToLower(s)], m[strconv.Itoa(i+1)] = k, k, k
+	}
+	return m
+}()
+
 // interKind maps an inter1/inter2 value (text or old numeric code) to an
 // actor kind; ok is false for a value outside the vocabulary.
 func interKind(v string) (string, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" || v == "0" {
-		return "", true
+	if k, ok := interKinds[v]; ok {
+		return k, true
 	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 1 || n > len(acledInter) {
-			return "", false
-		}
-		v = acledInter[n-1]
-	}
-	for _, s := range acledInter {
-		if strings.EqualFold(s, v) {
-			return kindOfInter(s), true
-		}
-	}
-	return "", false
+	k, ok := interKinds[strings.ToLower(strings.TrimSpace(v))]
+	return k, ok
 }
 
 func kindOfInter(s string) string {

@@ -274,8 +274,8 @@ type resolver struct {
 	b         *store.Batch
 	loc       *gazetteer.Locator
 	locErr    error
-	actorIDs  map[string]string // folded name -> id
-	placeIDs  map[string]string // folded name -> id, "" when unknown
+	actorIDs  map[string]string // name as written, and folded -> id
+	placeIDs  map[string]string // name as written, and folded -> id, "" when unknown
 	taken     map[string]bool   // ids created in this batch
 	newActors int
 	placed    int
@@ -306,12 +306,17 @@ func (r *resolver) freeID(base string, taken func(string) bool) string {
 // actor resolves a name to an actor id, creating an actor of kind when
 // the gazetteer does not know the name.
 func (r *resolver) actor(name, kind string) string {
+	if id, ok := r.actorIDs[name]; ok { // the same spelling again: no folding
+		return id
+	}
+	raw := name
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return ""
 	}
-	k := gazetteer.Fold(name)
+	k := "\x00" + gazetteer.Fold(name)
 	if id, ok := r.actorIDs[k]; ok {
+		r.actorIDs[raw] = id
 		return id
 	}
 	id, ok := r.g.FindActor(name)
@@ -323,22 +328,17 @@ func (r *resolver) actor(name, kind string) string {
 		r.b.Actors = append(r.b.Actors, ledger.Actor{ID: id, Kind: kind, Label: name, Names: []ledger.Name{{Name: name}}})
 		r.newActors++
 	}
-	r.actorIDs[k] = id
+	r.actorIDs[k], r.actorIDs[raw] = id, id
 	return id
 }
 
 // placeByName is the one place a name denotes, if the gazetteer knows it.
 func (r *resolver) placeByName(name string) string {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return ""
-	}
-	k := gazetteer.Fold(name)
-	if id, ok := r.placeIDs[k]; ok {
+	if id, ok := r.placeIDs[name]; ok {
 		return id
 	}
-	id, _ := r.g.FindPlace(name)
-	r.placeIDs[k] = id
+	id, _ := r.g.FindPlace(strings.TrimSpace(name))
+	r.placeIDs[name] = id
 	return id
 }
 

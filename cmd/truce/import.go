@@ -56,7 +56,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		bar.Done()
 		if err == nil && !*dry {
 			w := e.progress("writing "+f, 0)
-			err = m.Write(ctx, res.Batch)
+			err = m.Append(ctx, res.Batch) // the command exits after: no index refresh
 			w.Done()
 		}
 		if err != nil {
