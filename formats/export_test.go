@@ -234,3 +234,57 @@ func TestGeoPackageOpensInOGR(t *testing.T) {
 		t.Errorf("ogrinfo lachin: %v\n%.600s", err, out)
 	}
 }
+
+func TestGeoJSONExport(t *testing.T) {
+	ctx := context.Background()
+	m := karabakhLike(t)
+	importFile(t, m, UCDP, data(t, "ucdp", "uncertainUCDP_ucdpged_sample_GED23.csv"))
+	type fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			ID       string `json:"id"`
+			Geometry *struct {
+				Type string `json:"type"`
+			} `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	decode := func(opt ExportOptions) fc {
+		var buf bytes.Buffer
+		if _, err := WriteGeoJSON(ctx, &buf, m, opt); err != nil {
+			t.Fatal(err)
+		}
+		var x fc
+		if err := json.Unmarshal(buf.Bytes(), &x); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	// Every claim, placed by its point or its place.
+	all := decode(ExportOptions{})
+	if all.Type != "FeatureCollection" || len(all.Features) != 1001 {
+		t.Fatalf("%s with %d features, want 1001 claims", all.Type, len(all.Features))
+	}
+	kinds := map[string]int{}
+	for _, f := range all.Features {
+		if f.Geometry != nil {
+			kinds[f.Properties["kind"].(string)+" "+f.Geometry.Type]++
+		}
+	}
+	if kinds["event Point"] != 1000 || kinds["control Polygon"] != 1 {
+		t.Errorf("geometries %v: want 1000 event points and the control claim's district polygon", kinds)
+	}
+	// The state at a date: Lachin District under Azerbaijan from 1 December 2020, not before.
+	for _, tt := range []struct{ at, want string }{{"2020-11-30", ""}, {"2020-12-01", "azerbaijan"}} {
+		day := ledger.MustDate(tt.at).First()
+		st := decode(ExportOptions{At: &day})
+		for _, f := range st.Features {
+			if f.ID == "lachin-district" {
+				got, _ := f.Properties["controller"].(string)
+				if got != tt.want {
+					t.Errorf("Lachin District at %s: controller %q, want %q", tt.at, got, tt.want)
+				}
+			}
+		}
+	}
+}
