@@ -283,6 +283,21 @@ func TestImportGeoJSON(t *testing.T) {
 	if lachin.Point == nil || lachin.Point.Lon < 46 || lachin.Point.Lon > 47 || lachin.Kind != "area" {
 		t.Errorf("Lachin District = %+v: want a representative point inside it", lachin)
 	}
+	// ADM1 over ADM2: a point goes to the smallest polygon holding it.
+	res, err := Import(context.Background(), m, GeoJSON, data(t, "boundaries", "cgaz_AZE.geojson"), Options{PlaceKind: "region"})
+	if err != nil || res.Rows != 2 {
+		t.Fatalf("cgaz_AZE: %v, %d features; want 2", err, res.Rows)
+	}
+	if p, _ := m.Place("Nakhchivan Autonomous Republic"); p.Kind != "region" {
+		t.Errorf("Nakhchivan = %+v, want a region (--kind)", p)
+	}
+	r := newResolver(m.Gazetteer(), m.Places(), nil)
+	if got := r.locate(&ledger.Point{Lon: 46.55, Lat: 39.64}); got != "lachin-district" {
+		t.Errorf("Lachin town located in %q, want lachin-district rather than Contiguous Azerbaijan", got)
+	}
+	if got := r.locate(&ledger.Point{Lon: 49.87, Lat: 40.41}); got == "contiguous-azerbaijan" || got == "" {
+		t.Errorf("Baku located in %q, want its ADM2 unit", got)
+	}
 	// A known place gains the geometry as a new version, keeping its names.
 	m2 := newMonitor(t)
 	writePlaces(t, m2, ledger.Place{ID: "ararat", Kind: "region", Label: "Ararat", Names: []ledger.Name{{Name: "Ararat"}, {Name: "Արարատ", Lang: "hy"}}})
