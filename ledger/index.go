@@ -26,7 +26,7 @@ type rec struct {
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
-	key                    int32 // metric, provision or hazard area, interned
+	key                    int32 // metric, provision, hazard area or presence role, interned
 	supersedes             int32 // claim number, -1 if none
 	idOff, idLen           uint32
 }

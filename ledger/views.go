@@ -116,7 +116,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		w := &x.recs[win]
 		ps.Controller, ps.Claim = x.str(w.actor), x.id(win)
 		ps.SinceDay = w.from0
-		ps.Since = dayOrOpen(w.from0)
+		ps.Since = rangeString(w.from0, w.from1)
 		ps.Uncertain = w.from1 > day
 	}
 	if multi {
@@ -126,7 +126,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 			r := &x.recs[n]
 			s := sides[r.actor]
 			if s == nil {
-				s = &Side{Actor: x.str(r.actor), Since: dayOrOpen(r.from0)}
+				s = &Side{Actor: x.str(r.actor), Since: rangeString(r.from0, r.from1)}
 				sides[r.actor] = s
 				order = append(order, r.actor)
 			}
@@ -148,6 +148,54 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		}
 	}
 	return ps, win >= 0 || len(ps.Presence) > 0
+}
+
+// rangeString writes the days [first, last] a claim's start may fall on
+// in the precision it was given: "2020-10" for a month, "2020" for a year,
+// "<2000" for a before-bound, so that no view invents a day.
+func rangeString(first, last Day) string {
+	switch {
+	case first == last:
+		return dayOrOpen(first)
+	case first == MinDay && last == MaxDay:
+		return ""
+	case first == MinDay:
+		return "<" + periodFrom(last+1)
+	case last == MaxDay:
+		return ">" + periodTo(first-1)
+	}
+	f, l := first.Time(), last.Time()
+	switch {
+	case f.Day() == 1 && l.AddDate(0, 0, 1).Day() == 1 && f.Year() == l.Year() && f.Month() == l.Month():
+		return f.Format("2006-01")
+	case f.YearDay() == 1 && l.AddDate(0, 0, 1).YearDay() == 1 && f.Year() == l.Year():
+		return f.Format("2006")
+	}
+	return first.String() + ".." + last.String()
+}
+
+// periodFrom is the coarsest date whose period starts on d.
+func periodFrom(d Day) string {
+	t := d.Time()
+	switch {
+	case t.YearDay() == 1:
+		return t.Format("2006")
+	case t.Day() == 1:
+		return t.Format("2006-01")
+	}
+	return d.String()
+}
+
+// periodTo is the coarsest date whose period ends on d.
+func periodTo(d Day) string {
+	t := d.Time().AddDate(0, 0, 1)
+	switch {
+	case t.YearDay() == 1:
+		return d.Time().Format("2006")
+	case t.Day() == 1:
+		return d.Time().Format("2006-01")
+	}
+	return d.String()
 }
 
 func dayOrOpen(d Day) string {
@@ -222,7 +270,7 @@ type Filter struct {
 	Place    string
 	Actor    string
 	Source   string
-	Key      string // metric, provision, hazard area, service sector, event type
+	Key      string // metric, provision, hazard area, service sector, event type, presence role
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
 	KnownAt  time.Time
