@@ -115,12 +115,23 @@ func readACLED(in *input) error {
 	if err != nil {
 		return err
 	}
-	idx, err := t.need("ACLED", "event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type",
-		"sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-		"admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities")
-	if err != nil {
+	// Only what makes an event is required; older exports lack some of
+	// the other columns, which then read as empty.
+	if _, err := t.need("ACLED", "event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"); err != nil {
 		return err
 	}
+	empty := len(t.header) // index of the always-empty cell after the row
+	var idx []int
+	for _, name := range []string{"event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type",
+		"sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+		"admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"} {
+		i := t.col(name)
+		if i < 0 {
+			i = empty
+		}
+		idx = append(idx, i)
+	}
+	row := make([]string, empty+1)
 	c := acledRow{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], idx[8], idx[9], idx[10], idx[11],
 		idx[12], idx[13], idx[14], idx[15], idx[16], idx[17], idx[18], idx[19], idx[20], idx[21], nil}
 	for _, f := range noteFields {
@@ -136,7 +147,8 @@ func readACLED(in *input) error {
 		}
 		in.res.Rows++
 		t.progress(in.opt.Progress, in.res.Rows)
-		cl, err := acledClaim(in, t, &c, rec)
+		copy(row, rec)
+		cl, err := acledClaim(in, t, &c, row)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,8 @@ func TestBadFilesAreRefusedWhole(t *testing.T) {
 	}{
 		{"missing column", ACLED, "cols.csv", join(strings.Replace(good[0], "event_date,", "", 1), good[1]),
 			":1: missing ACLED column(s) event_date"},
+		{"older export without optional columns", ACLED, "old.csv", join(strings.Replace(good[0], "time_precision,", "", 1), strings.Replace(good[1], ",2022,1,", ",2022,", 1), "AZE9,2022-06-19,2022"),
+			":3: row has 3 fields, want 30"},
 		{"bad date", ACLED, "date.csv", join(good[0], good[1], good[2], strings.Replace(good[3], "2022-06-21", "2022-13-45", 1)),
 			`:5: column event_date: "2022-13-45": want a date`},
 		{"bad latitude", ACLED, "lat.csv", join(good[0], good[1], strings.Replace(good[2], "39.9791", "95.2", 1), good[3]),
