@@ -87,8 +87,7 @@ func readGeoJSON(in *input) error {
 		}
 		where = fmt.Sprintf("feature %d (%s)", i+1, name)
 		var gt struct {
-			Type        string    `json:"type"`
-			Coordinates []float64 `json:"-"`
+			Type string `json:"type"`
 		}
 		if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
 			return bad(offs[i], where, "no geometry: want a Point, Polygon or MultiPolygon")
@@ -159,7 +158,6 @@ func readGeoJSON(in *input) error {
 		}
 		byKey[key] = len(in.res.Batch.Places)
 		in.res.Batch.Places = append(in.res.Batch.Places, p)
-		in.opt.progressRows(in.res.Rows, len(feats))
 	}
 	in.res.notef("%s new, %s given a geometry", plural(len(in.res.Batch.Places)-updated, "place", "places"),
 		plural(updated, "known place", "known places"))
@@ -176,12 +174,6 @@ func (in *input) placeKind() string {
 	return "area"
 }
 
-func (o Options) progressRows(done, total int) {
-	if o.Progress != nil && done%16 == 0 {
-		o.Progress(int64(done), int64(total))
-	}
-}
-
 // placeFromFeature reads a place's fields from a feature's properties:
 // truce's own (id, kind, names, parent) or geoBoundaries' (shapeType,
 // shapeISO).
@@ -189,11 +181,6 @@ func placeFromFeature(in *input, f feature, name string) ledger.Place {
 	str := func(k string) string { s, _ := f.Properties[k].(string); return strings.TrimSpace(s) }
 	p := ledger.Place{Label: name, Kind: str("kind"), Parent: str("parent"), Attribution: str("attribution")}
 	p.ID = str("id")
-	if p.ID == "" {
-		if s, ok := f.ID.(string); ok && in.opt.PlaceKind == "" && str("kind") != "" {
-			p.ID = s
-		}
-	}
 	if p.ID == "" {
 		p.ID = slug(name)
 	}
