@@ -114,7 +114,7 @@ func Read(ctx context.Context, m *monitor.Monitor, format, path string, opt Opti
 func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, data []byte, opt Options) (*Result, error) {
 	opt.defaults()
 	if opt.Status != ledger.Candidate && opt.Status != ledger.Accepted {
-		return nil, fmt.Errorf("status %q: want candidate or accepted", opt.Status)
+		return nil, fmt.Errorf("status %q: %w: want candidate or accepted", opt.Status, ledger.ErrInvalid)
 	}
 	if format == "" {
 		f, err := Detect(data)
@@ -147,7 +147,7 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 		err = readGeoJSON(in)
 		in.res.Batch.Sources = nil // places carry their attribution, not claims
 	default:
-		return nil, fmt.Errorf("format %q: want one of %s", format, strings.Join(Formats, ", "))
+		return nil, fmt.Errorf("format %q: %w: want one of %s", format, ledger.ErrInvalid, strings.Join(Formats, ", "))
 	}
 	if err != nil {
 		return nil, err
