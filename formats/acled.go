@@ -160,7 +160,20 @@ func readACLED(in *input) error {
 	return nil
 }
 
+// acledAlloc is everything one row's claim points to, allocated at once:
+// a million-row import makes a million of them.
+type acledAlloc struct {
+	cl            ledger.Claim
+	ev            ledger.Event
+	att           [1]ledger.Attribution
+	pt            ledger.Point
+	fat           ledger.Range
+	best          float64
+	actors, roles [4]string
+}
+
 func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, error) {
+	a := new(acledAlloc)
 	day, err := parseEventDate(rec[c.date])
 	if err != nil {
 		return nil, t.errf(c.date, "%q: want a date YYYY-MM-DD", rec[c.date])
@@ -184,15 +197,18 @@ func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, 
 	if typ == "" {
 		return nil, t.errf(c.typ, "empty: want an ACLED event type")
 	}
-	ev := &ledger.Event{Type: typ, SubType: strings.TrimSpace(rec[c.sub]),
-		Location: rec[c.location], Notes: rec[c.notes], ExternalID: strings.TrimSpace(rec[c.id])}
+	ev := &a.ev
+	*ev = ledger.Event{Type: typ, SubType: strings.TrimSpace(rec[c.sub]),
+		Location: rec[c.location], Notes: rec[c.notes], ExternalID: strings.TrimSpace(rec[c.id]),
+		Actors: a.actors[:0], Roles: a.roles[:0]}
 	if ev.ExternalID == "" {
 		return nil, t.errf(c.id, "empty: want the event's id")
 	}
-	if pt, err := parsePoint(t, c.lat, c.lon, rec); err != nil {
+	if pt, ok, err := parsePoint(t, c.lat, c.lon, rec); err != nil {
 		return nil, err
-	} else {
-		ev.Point = pt
+	} else if ok {
+		a.pt = pt
+		ev.Point = &a.pt
 	}
 	if p := strings.TrimSpace(rec[c.geoPrec]); p != "" {
 		n, err := strconv.Atoi(p)
@@ -206,8 +222,9 @@ func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, 
 		if err != nil || n < 0 {
 			return nil, t.errf(c.fatalities, "%q: want a whole number >= 0", f)
 		}
-		v := float64(n)
-		ev.Fatalities = &ledger.Range{Best: &v}
+		a.best = float64(n)
+		a.fat.Best = &a.best
+		ev.Fatalities = &a.fat
 	}
 	k1, ok := interKind(rec[c.inter1])
 	if !ok {
@@ -231,8 +248,12 @@ func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, 
 	for _, a := range splitList(rec[c.assoc2]) {
 		add(a, "", "assoc_actor_2")
 	}
+	if len(ev.Actors) == 0 {
+		ev.Actors, ev.Roles = nil, nil
+	}
 	ev.Place = in.r.eventPlace(rec[c.location], ev.Point, rec[c.admin3], rec[c.admin2], rec[c.admin1])
-	cl := in.claim(ledger.KindEvent, valid, t.start, t.end)
+	cl := &a.cl
+	in.fill(cl, ledger.KindEvent, valid, t.start, t.end, a.att[:])
 	cl.Event = ev
 	cl.Note = acledNote(t, c, rec)
 	return cl, nil
@@ -267,21 +288,21 @@ func parseEventDate(s string) (ledger.Day, error) {
 }
 
 // parsePoint reads a latitude/longitude pair; both empty is no point.
-func parsePoint(t *table, latCol, lonCol int, rec []string) (*ledger.Point, error) {
+func parsePoint(t *table, latCol, lonCol int, rec []string) (ledger.Point, bool, error) {
 	ls, os := strings.TrimSpace(rec[latCol]), strings.TrimSpace(rec[lonCol])
 	if ls == "" && os == "" {
-		return nil, nil
+		return ledger.Point{}, false, nil
 	}
 	lat, err := strconv.ParseFloat(ls, 64)
 	if err != nil || lat < -90 || lat > 90 {
-		return nil, t.errf(latCol, "%q: want a latitude in decimal degrees, -90..90", ls)
+		return ledger.Point{}, false, t.errf(latCol, "%q: want a latitude in decimal degrees, -90..90", ls)
 	}
 	lon, err := strconv.ParseFloat(os, 64)
 	if err != nil || lon < -180 || lon > 180 {
-		return nil, t.errf(lonCol, "%q: want a longitude in decimal degrees, -180..180", os)
+		return ledger.Point{}, false, t.errf(lonCol, "%q: want a longitude in decimal degrees, -180..180", os)
 	}
 	if err := gazetteer.CheckLonLat(lon, lat); err != nil {
-		return nil, t.errf(lonCol, "%v", err)
+		return ledger.Point{}, false, t.errf(lonCol, "%v", err)
 	}
-	return &ledger.Point{Lon: lon, Lat: lat}, nil
+	return ledger.Point{Lon: lon, Lat: lat}, true, nil
 }

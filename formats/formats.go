@@ -238,18 +238,25 @@ type input struct {
 	res  *Result
 	src  store.SourceText
 	r    *resolver
+	rule string
 }
 
 func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *ledger.Claim {
-	return &ledger.Claim{
-		Kind:         kind,
-		Valid:        valid,
-		Attributions: []ledger.Attribution{{Source: in.src.ID, Start: int(start), End: int(end)}},
-		RecordedBy:   in.opt.RecordedBy,
-		Status:       in.opt.Status,
-		Credibility:  in.opt.Credibility,
-		Rule:         "import:" + in.res.Format,
+	c := new(ledger.Claim)
+	in.fill(c, kind, valid, start, end, make([]ledger.Attribution, 1))
+	return c
+}
+
+// fill sets what every imported claim has; att has room for the one
+// attribution (callers that import millions of rows allocate it with the
+// claim).
+func (in *input) fill(c *ledger.Claim, kind string, valid ledger.Interval, start, end int64, att []ledger.Attribution) {
+	if in.rule == "" {
+		in.rule = "import:" + in.res.Format
 	}
+	att[0] = ledger.Attribution{Source: in.src.ID, Start: int(start), End: int(end)}
+	*c = ledger.Claim{Kind: kind, Valid: valid, Attributions: att[:1], RecordedBy: in.opt.RecordedBy,
+		Status: in.opt.Status, Credibility: in.opt.Credibility, Rule: in.rule}
 }
 
 // datasetSource is the one source a file's claims cite: its id derives

@@ -68,8 +68,10 @@ func readUCDP(in *input) error {
 		if cConflict >= 0 {
 			ev.Notes = rec[cConflict]
 		}
-		if ev.Point, err = parsePoint(t, cLat, cLon, rec); err != nil {
+		if pt, ok, err := parsePoint(t, cLat, cLon, rec); err != nil {
 			return err
+		} else if ok {
+			ev.Point = &pt
 		}
 		if p := strings.TrimSpace(rec[cPrec]); p != "" {
 			n, err := strconv.Atoi(p)
