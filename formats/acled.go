@@ -152,6 +152,11 @@ func readACLED(in *input) error {
 		if err != nil {
 			return err
 		}
+		if skip, err := in.revise(cl, t, c.id); err != nil {
+			return err
+		} else if skip {
+			continue
+		}
 		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
 	}
 	if in.res.Rows == 0 {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -124,7 +125,7 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 		format = f
 	}
 	res := &Result{File: name, Format: format}
-	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res}
+	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res, rule: "import:" + format}
 	in.src = datasetSource(name, data, format)
 	if format == GeoJSON {
 		// Places are versioned reference data: importing again adds versions.
@@ -152,6 +153,7 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	if err != nil {
 		return nil, err
 	}
+	in.noteRevisions()
 	if n := in.r.newActors; n > 0 {
 		res.notef("created %s named in the file", plural(n, "actor", "actors"))
 	}
@@ -239,6 +241,10 @@ type input struct {
 	src  store.SourceText
 	r    *resolver
 	rule string
+
+	seen               map[string]int           // event id -> line, in this file
+	prior              map[string]*ledger.Claim // event id -> claim of an earlier import
+	revised, unchanged int
 }
 
 func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *ledger.Claim {
@@ -251,9 +257,6 @@ func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *le
 // attribution (callers that import millions of rows allocate it with the
 // claim).
 func (in *input) fill(c *ledger.Claim, kind string, valid ledger.Interval, start, end int64, att []ledger.Attribution) {
-	if in.rule == "" {
-		in.rule = "import:" + in.res.Format
-	}
 	att[0] = ledger.Attribution{Source: in.src.ID, Start: int(start), End: int(end)}
 	*c = ledger.Claim{Kind: kind, Valid: valid, Attributions: att[:1], RecordedBy: in.opt.RecordedBy,
 		Status: in.opt.Status, Credibility: in.opt.Credibility, Rule: in.rule}
@@ -382,4 +385,66 @@ func (r *resolver) eventPlace(location string, pt *ledger.Point, broader ...stri
 	}
 	r.unplaced++
 	return ""
+}
+
+// revise handles a dataset's living rows. ACLED and UCDP revise events
+// after publication under the same id: a row whose id an earlier import of
+// the same format recorded becomes a correction that supersedes that
+// claim, and a row identical to it is skipped. An id twice in one file is
+// refused. skip reports a row to leave out.
+func (in *input) revise(c *ledger.Claim, t *table, col int) (skip bool, err error) {
+	id := c.Event.ExternalID
+	if in.seen == nil {
+		in.seen = map[string]int{}
+	}
+	if first, dup := in.seen[id]; dup {
+		return false, t.errf(col, "event id %q appears again (first on line %d): want each event once per file", id, first)
+	}
+	in.seen[id] = t.line
+	if in.prior == nil {
+		in.prior = map[string]*ledger.Claim{}
+		ids, _, _ := in.m.Index.Select(ledger.Filter{Kinds: []string{ledger.KindEvent}, Current: true})
+		if len(ids) > 0 {
+			old, err := in.m.Store.Claims(in.ctx, ids)
+			if err != nil {
+				return false, fmt.Errorf("earlier events: %w", err)
+			}
+			for _, o := range old {
+				if o.Rule == in.rule && o.Event != nil && o.Event.ExternalID != "" {
+					in.prior[o.Event.ExternalID] = o // later records win
+				}
+			}
+		}
+	}
+	old, ok := in.prior[id]
+	if !ok {
+		return false, nil
+	}
+	if sameEvent(old, c) {
+		in.unchanged++
+		return true, nil
+	}
+	c.Supersedes = old.ID
+	in.revised++
+	return false, nil
+}
+
+func sameEvent(a, b *ledger.Claim) bool {
+	type content struct {
+		Valid ledger.Interval
+		Event *ledger.Event
+		Note  string
+	}
+	ja, _ := json.Marshal(content{a.Valid, a.Event, a.Note})
+	jb, _ := json.Marshal(content{b.Valid, b.Event, b.Note})
+	return bytes.Equal(ja, jb)
+}
+
+func (in *input) noteRevisions() {
+	if in.revised > 0 {
+		in.res.notef("%s revise events an earlier import recorded under the same id: each supersedes the old claim once accepted", plural(in.revised, "row", "rows"))
+	}
+	if in.unchanged > 0 {
+		in.res.notef("%s unchanged from an earlier import: left out", plural(in.unchanged, "row", "rows"))
+	}
 }

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -309,5 +311,44 @@ func TestImportGeoJSON(t *testing.T) {
 	syunik, _ := m2.Gazetteer().Place("syunik")
 	if syunik.Kind != "region" || syunik.Names[1].Name != "AM-SU" {
 		t.Errorf("Syunik = %+v: want a region (shapeType ADM1) with its ISO code", syunik)
+	}
+}
+
+// ACLED revises rows after publication under the same event id: a newer
+// export of the same events supersedes what changed and leaves out the rest.
+func TestImportRevisedACLED(t *testing.T) {
+	m := newMonitor(t)
+	path := data(t, "acled", "acledR_acled_old_dummy_ARG_2022-06.csv")
+	importFile(t, m, ACLED, path)
+	raw, _ := os.ReadFile(path)
+	// ARG10626 gains a fatality; every other row is as before.
+	i := bytes.Index(raw, []byte(`"ARG10626"`))
+	j := i + bytes.Index(raw[i:], []byte("\n"))
+	row := raw[i:j]
+	k := bytes.LastIndex(row, []byte(`,0,"",`))
+	revised := append(append(append([]byte{}, raw[:i]...), row[:k]...), []byte(`,1,"",`)...)
+	revised = append(append(revised, row[k+len(`,0,"",`):]...), raw[j:]...)
+	newer := filepath.Join(t.TempDir(), "newer.csv")
+	os.WriteFile(newer, revised, 0o644)
+	res := importFile(t, m, ACLED, newer)
+	if len(res.Batch.Claims) != 1 {
+		t.Fatalf("%d claims from the newer export, want the 1 revised row; summary %q", len(res.Batch.Claims), res.Summary)
+	}
+	c := res.Batch.Claims[0]
+	old := eventsBy(allClaims(t, m)[:326])["ARG10626"]
+	if c.Event.ExternalID != "ARG10626" || *c.Event.Fatalities.Best != 1 || c.Supersedes != old.ID {
+		t.Errorf("revision %+v supersedes %q; want ARG10626 with 1 fatality superseding %s", c.Event, c.Supersedes, old.ID)
+	}
+	if s := strings.Join(res.Summary, "\n"); !strings.Contains(s, "1 row revise") || !strings.Contains(s, "325 rows unchanged") {
+		t.Errorf("summary %q", s)
+	}
+	// One id twice in a file is refused, naming both lines.
+	dup := filepath.Join(t.TempDir(), "dup.csv")
+	first := bytes.Index(raw, []byte("\n")) + 1
+	second := first + bytes.Index(raw[first:], []byte("\n")) + 1
+	os.WriteFile(dup, append(append([]byte{}, raw[:second]...), raw[first:second]...), 0o644)
+	_, err := Import(context.Background(), newMonitor(t), ACLED, dup, Options{})
+	if err == nil || !strings.Contains(err.Error(), dup+`:3: column event_id_cnty: event id "ARG10607" appears again (first on line 2)`) {
+		t.Errorf("duplicate id: %v", err)
 	}
 }

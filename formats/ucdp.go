@@ -114,6 +114,11 @@ func readUCDP(in *input) error {
 		ev.Place = in.r.eventPlace(ev.Location, ev.Point, rec[cAdm2], rec[cAdm1], rec[cCountry])
 		cl := in.claim(ledger.KindEvent, valid, t.start, t.end)
 		cl.Event = ev
+		if skip, err := in.revise(cl, t, cID); err != nil {
+			return err
+		} else if skip {
+			continue
+		}
 		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
 	}
 	if in.res.Rows == 0 {

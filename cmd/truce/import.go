@@ -41,7 +41,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	var failed []error
-	for _, f := range files {
+	for i, f := range files {
 		st, err := os.Stat(f)
 		if err != nil {
 			failed = append(failed, err)
@@ -56,7 +56,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		bar.Done()
 		if err == nil && !*dry {
 			w := e.progress("writing "+f, 0)
-			err = m.Append(ctx, res.Batch) // the command exits after: no index refresh
+			err = m.Append(ctx, res.Batch)
+			if err == nil && i < len(files)-1 {
+				// A later file may revise this one's events: it needs them
+				// indexed. After the last file the command exits: no refresh.
+				err = m.Refresh(ctx)
+			}
 			w.Done()
 		}
 		if err != nil {
