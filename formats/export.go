@@ -24,6 +24,18 @@ type ExportOptions struct {
 	// every current claim.
 	At      *ledger.Day
 	KnownAt time.Time // as recorded by then; zero for everything
+	// Restricted includes restricted claims and claims drawn from
+	// restricted sources; by default an export, a file that leaves truce,
+	// holds none of them.
+	Restricted bool
+}
+
+// index is the index an export reads: without restricted claims unless asked.
+func (o ExportOptions) index(m *monitor.Monitor) *ledger.Index {
+	if o.Restricted {
+		return m.Index
+	}
+	return m.Index.Public()
 }
 
 // exportClaims lists current, not rejected claims of the kinds asked, as
@@ -37,11 +49,28 @@ func exportClaims(ctx context.Context, m *monitor.Monitor, opt ExportOptions, ki
 	if err != nil {
 		return nil, err
 	}
-	out := page.Claims[:0]
-	for _, c := range page.Claims {
-		if c.Status != ledger.Rejected {
-			out = append(out, c)
+	hidden := map[string]bool{}
+	if !opt.Restricted {
+		srcs, err := m.Store.Sources(ctx)
+		if err != nil {
+			return nil, err
 		}
+		for _, s := range srcs {
+			hidden[s.ID] = s.Restricted
+		}
+	}
+	out := page.Claims[:0]
+next:
+	for _, c := range page.Claims {
+		if c.Status == ledger.Rejected || c.Restricted && !opt.Restricted {
+			continue
+		}
+		for _, a := range c.Attributions {
+			if hidden[a.Source] {
+				continue next
+			}
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -460,7 +489,7 @@ func placeGeometry(p ledger.Place) json.RawMessage {
 func placeFeatures(m *monitor.Monitor, opt ExportOptions) []geoFeature {
 	states := map[string]ledger.PlaceState{}
 	if opt.At != nil {
-		for _, s := range m.Index.State(*opt.At, opt.KnownAt) {
+		for _, s := range opt.index(m).State(*opt.At, opt.KnownAt) {
 			states[s.Place] = s
 		}
 	}

@@ -288,3 +288,44 @@ func TestGeoJSONExport(t *testing.T) {
 		}
 	}
 }
+
+func TestExportLeavesOutRestricted(t *testing.T) {
+	ctx := context.Background()
+	m := karabakhLike(t)
+	src := store.SourceText{Source: ledger.Source{ID: "field-1", Kind: "field_report", Title: "Field report", Reliability: "C", Restricted: true},
+		Text: "Shelling near Lachin on 5 December 2020."}
+	d := ledger.MustDate("2020-12-05")
+	ev := func(id string, restricted bool, source string) *ledger.Claim {
+		return &ledger.Claim{Kind: ledger.KindEvent, Valid: ledger.Interval{From: d, To: d}, Restricted: restricted,
+			Attributions: []ledger.Attribution{{Source: source, Start: 0, End: 8}}, RecordedBy: "test",
+			Status: ledger.Accepted, Credibility: 3,
+			Event: &ledger.Event{Type: "Explosions/Remote violence", ExternalID: id, Place: "lachin-district"}}
+	}
+	if err := m.Write(ctx, store.Batch{Sources: []store.SourceText{src}, Claims: []*ledger.Claim{
+		ev("open", false, "statement-1"), ev("restricted-claim", true, "statement-1"), ev("restricted-source", false, "field-1"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		opt  ExportOptions
+		want []string
+	}{
+		{ExportOptions{}, []string{"open"}},
+		{ExportOptions{Restricted: true}, []string{"open", "restricted-claim", "restricted-source"}},
+	} {
+		var buf bytes.Buffer
+		if _, err := WriteACLED(ctx, &buf, m, tt.opt); err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := csv.NewReader(&buf).ReadAll()
+		var got []string
+		for _, r := range rows[1:] {
+			if r[5] == "Explosions/Remote violence" {
+				got = append(got, r[0])
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("restricted %v: exported %v, want %v", tt.opt.Restricted, got, tt.want)
+		}
+	}
+}

@@ -26,10 +26,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	at := fs.String("at", "", "YYYY-MM-DD: the state at this date (geojson, gpkg: places with who controls them); acled, hxl: claims valid by then")
 	knownAt := fs.String("known-at", "", "YYYY-MM-DD: as recorded by the end of this date")
 	out := fs.String("o", "", "output file (default stdout; required for gpkg)")
+	restricted := fs.Bool("include-restricted", false, "include restricted claims and claims from restricted sources (left out by default)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	var opt formats.ExportOptions
+	opt := formats.ExportOptions{Restricted: *restricted}
 	if *at != "" {
 		d, err := ledger.ParseDay(*at)
 		if err != nil {
