@@ -53,15 +53,19 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		opt := formats.Options{Status: *status, PlaceKind: *kind, Attribution: *attribution,
 			Progress: func(n, _ int64) { bar.Add(int(n - last)); last = n }}
 		res, err := formats.Read(ctx, m, *format, f, opt)
+		if err == nil {
+			bar.Add(int(st.Size() - last))
+		}
 		bar.Done()
 		if err == nil && !*dry {
-			w := e.progress("writing "+f, 0)
+			w := e.progress("writing "+f+" (claims, places, actors)", 0)
 			err = m.Append(ctx, res.Batch)
 			if err == nil && i < len(files)-1 {
 				// A later file may revise this one's events: it needs them
 				// indexed. After the last file the command exits: no refresh.
 				err = m.Refresh(ctx)
 			}
+			w.Add(len(res.Batch.Claims) + len(res.Batch.Places) + len(res.Batch.Actors))
 			w.Done()
 		}
 		if err != nil {
