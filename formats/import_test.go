@@ -352,3 +352,29 @@ func TestImportRevisedACLED(t *testing.T) {
 		t.Errorf("duplicate id: %v", err)
 	}
 }
+
+func TestDetect(t *testing.T) {
+	for file, want := range map[string]string{
+		"acled/acledR_acled_old_dummy_ARG_2022-06.csv":            ACLED,
+		"acled/acledR_acled_old_deletion_dummy_global_2022H1.csv": ACLED,
+		"ucdp/uncertainUCDP_ucdpged_sample_GED23.csv":             UCDP,
+		"ucdp/hdx-scraper-ucdp_ged191_subset.csv":                 UCDP,
+		"hxl/idmc_displacement_data_hxl.csv":                      HXL,
+		"hxl/hdx-scraper-ucdp_conflict_data_BGD.csv":              HXL, // UCDP columns, but HXL-tagged
+		"boundaries/cgaz_AZE2.geojson":                            GeoJSON,
+		"boundaries/cgaz_AZE.geojson":                             GeoJSON,
+		"boundaries/cgaz_ARM.geojson":                             GeoJSON,
+		"boundaries/geoBoundaries-ARM-ADM1_simplified.geojson":    GeoJSON,
+	} {
+		b, err := os.ReadFile(data(t, strings.Split(file, "/")...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Detect(b); got != want {
+			t.Errorf("%s: detected %q (%v), want %s", file, got, err, want)
+		}
+	}
+	if _, err := Detect([]byte("name,value\nx,1\n")); err == nil {
+		t.Error("a plain CSV: no error")
+	}
+}
