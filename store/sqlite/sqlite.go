@@ -188,10 +188,31 @@ func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
 			return err
 		}
 		defer st.Close()
+		// Encoding runs beside the inserts, so that a big batch (an
+		// import of a million rows) keeps two cores busy.
+		docs := make(chan []byte, 1024)
+		stop := make(chan struct{})
+		defer close(stop)
+		var encErr error
+		go func() {
+			defer close(docs)
+			for _, c := range b.Claims {
+				j, err := json.Marshal(c)
+				if err != nil {
+					encErr = fmt.Errorf("claim %s: %w", c.ID, err)
+					return
+				}
+				select {
+				case docs <- j:
+				case <-stop:
+					return
+				}
+			}
+		}()
 		for _, c := range b.Claims {
-			j, err := json.Marshal(c)
-			if err != nil {
-				return err
+			j, ok := <-docs
+			if !ok {
+				return encErr
 			}
 			if _, err := st.ExecContext(ctx, c.ID, c.Kind, string(j)); err != nil {
 				if strings.Contains(err.Error(), "UNIQUE") {
