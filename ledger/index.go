@@ -264,3 +264,15 @@ func (x *Index) supersededAt(n int32, k int64) bool {
 func (x *Index) live(n int32, k int64) bool {
 	return x.statusAt(n, k) == statusCode[Accepted] && !x.supersededAt(n, k)
 }
+
+// LiveNums sets live[i] to whether claim number nums[i] (see CursorOf) is
+// accepted and not superseded as known at knownAt, under one lock: views
+// that keep their own per-claim aggregates ask the index which still count.
+func (x *Index) LiveNums(nums []int32, knownAt time.Time, live []bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	for i, n := range nums {
+		live[i] = n >= 0 && int(n) < len(x.recs) && x.live(n, k)
+	}
+}

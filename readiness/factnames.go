@@ -1,0 +1,227 @@
+package readiness
+
+import (
+	"math"
+	"strconv"
+)
+
+// Fact ids; FactNames gives their names as rules write them.
+const (
+	fEvidence = iota
+	fAreas
+	fOpenAreas
+	fDeclared
+	fSuspected
+	fConfirmed
+	fCancelled
+	fReduced
+	fCleared
+	fReleased
+	fRemaining
+	fSuspectedRemaining
+	fConfirmedRemaining
+	fDevicesFound
+	fDevicesDestroyed
+	fCasualties
+	fMineEvents
+	fDisplacedLow
+	fDisplacedBest
+	fDisplacedHigh
+	fReturnedLow
+	fReturnedBest
+	fReturnedHigh
+	fReturnedShare
+	fHosted
+	fWarnings
+	fService // the six sectors follow, in the order of Sectors
+	nFacts = fService + 6
+)
+
+// FactDoc describes a fact rules can read.
+type FactDoc struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // number or string
+	Doc  string `json:"doc"`
+}
+
+// Facts lists every fact, with what it means; README copies this list.
+var FactList = func() []FactDoc {
+	l := []FactDoc{
+		{"evidence", "number", "claims about this place's hazards, services, displacement or casualties in force at the date (absent when none)"},
+		{"hazard.areas", "number", "hazardous areas known (declared, or with releases recorded)"},
+		{"hazard.open_areas", "number", "hazardous areas with area remaining"},
+		{"hazard.declared_m2", "number", "area declared hazardous (SHA + CHA), by each area's latest declaration"},
+		{"hazard.suspected_m2", "number", "area of suspected hazardous areas (SHA)"},
+		{"hazard.confirmed_m2", "number", "area of confirmed hazardous areas (CHA)"},
+		{"hazard.cancelled_m2", "number", "area released by non-technical survey (cancelled)"},
+		{"hazard.reduced_m2", "number", "area released by technical survey (reduced)"},
+		{"hazard.cleared_m2", "number", "area released by clearance"},
+		{"hazard.released_m2", "number", "cancelled + reduced + cleared"},
+		{"hazard.remaining_m2", "number", "declared minus released, per area, never below zero"},
+		{"hazard.suspected_remaining_m2", "number", "remaining area of suspected hazardous areas"},
+		{"hazard.confirmed_remaining_m2", "number", "remaining area of confirmed hazardous areas"},
+		{"hazard.devices_found", "number", "devices recorded in hazard declarations"},
+		{"hazard.devices_destroyed", "number", "devices destroyed during release"},
+		{"casualties.mine", "number", "latest mine/UXO casualty figure (metric mine_casualties)"},
+		{"casualties.mine_events", "number", "landmine/IED events recorded (ACLED sub-event type)"},
+		{"displaced.low", "number", "latest count of people displaced from the place: low"},
+		{"displaced.best", "number", "... best (or the middle of the range)"},
+		{"displaced.high", "number", "... high"},
+		{"returned.low", "number", "latest count of people returned to the place: low"},
+		{"returned.best", "number", "... best (or the middle of the range)"},
+		{"returned.high", "number", "... high"},
+		{"returned.share", "number", "returned.best / displaced.best, when both are known"},
+		{"hosted.best", "number", "latest count of displaced people present in the place (IDPs hosted)"},
+		{"warnings", "number", "input flagged as inconsistent (see warnings)"},
+	}
+	for _, s := range Sectors {
+		l = append(l, FactDoc{"service." + s, "string", s + ": destroyed, damaged, under_repair or functional (latest report)"})
+	}
+	return l
+}()
+
+var factIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, d := range FactList {
+		m[d.Name] = i
+	}
+	return m
+}()
+
+func (f *Facts) setNum(i int, v float64, claims []string) {
+	if math.IsNaN(v) {
+		return
+	}
+	f.vals[i] = fact{set: true, num: v, claims: claims}
+}
+
+// fill computes the named facts from the structured ones.
+func (f *Facts) fill() {
+	if len(f.Claims) > 0 {
+		f.setNum(fEvidence, float64(len(f.Claims)), f.Claims)
+	}
+	if len(f.Areas) > 0 {
+		var t [fConfirmedRemaining + 1]float64
+		var found, destroyed, open float64
+		var all, openIDs []string
+		var byStatus = map[string][]string{}
+		for i := range f.Areas {
+			a := &f.Areas[i]
+			all = append(all, a.Claims...)
+			t[fDeclared] += a.DeclaredM2
+			t[fCancelled] += a.CancelledM2
+			t[fReduced] += a.ReducedM2
+			t[fCleared] += a.ClearedM2
+			t[fRemaining] += a.RemainingM2
+			switch a.Status {
+			case "suspected":
+				t[fSuspected] += a.DeclaredM2
+				t[fSuspectedRemaining] += a.RemainingM2
+			case "confirmed":
+				t[fConfirmed] += a.DeclaredM2
+				t[fConfirmedRemaining] += a.RemainingM2
+			}
+			byStatus[a.Status] = append(byStatus[a.Status], a.Claims...)
+			found += float64(a.Devices)
+			destroyed += float64(a.Destroyed)
+			if a.RemainingM2 > 0 {
+				open++
+				openIDs = append(openIDs, a.Claims...)
+			}
+		}
+		t[fReleased] = t[fCancelled] + t[fReduced] + t[fCleared]
+		f.setNum(fAreas, float64(len(f.Areas)), all)
+		f.setNum(fOpenAreas, open, nonNil(openIDs, all))
+		for _, i := range []int{fDeclared, fCancelled, fReduced, fCleared, fReleased, fRemaining} {
+			f.setNum(i, t[i], all)
+		}
+		f.setNum(fSuspected, t[fSuspected], nonNil(byStatus["suspected"], all))
+		f.setNum(fSuspectedRemaining, t[fSuspectedRemaining], nonNil(byStatus["suspected"], all))
+		f.setNum(fConfirmed, t[fConfirmed], nonNil(byStatus["confirmed"], all))
+		f.setNum(fConfirmedRemaining, t[fConfirmedRemaining], nonNil(byStatus["confirmed"], all))
+		f.setNum(fDevicesFound, found, all)
+		f.setNum(fDevicesDestroyed, destroyed, all)
+	}
+	if c := f.Casualties; c != nil {
+		f.setNum(fCasualties, c.value(), []string{c.Claim})
+	}
+	if f.MineEvents > 0 {
+		f.setNum(fMineEvents, float64(f.MineEvents), f.vals[fMineEvents].claims)
+	}
+	if c := f.Displaced; c != nil {
+		ids := []string{c.Claim}
+		f.setNum(fDisplacedLow, val(c.Low), ids)
+		f.setNum(fDisplacedBest, c.value(), ids)
+		f.setNum(fDisplacedHigh, val(c.High), ids)
+	}
+	if c := f.Returned; c != nil {
+		ids := []string{c.Claim}
+		f.setNum(fReturnedLow, val(c.Low), ids)
+		f.setNum(fReturnedBest, c.value(), ids)
+		f.setNum(fReturnedHigh, val(c.High), ids)
+		if d := f.Displaced; d != nil && d.value() > 0 {
+			f.setNum(fReturnedShare, c.value()/d.value(), []string{c.Claim, d.Claim})
+		}
+	}
+	if c := f.Hosted; c != nil {
+		f.setNum(fHosted, c.value(), []string{c.Claim})
+	}
+	if len(f.Warnings) > 0 {
+		var ids []string
+		for _, w := range f.Warnings {
+			ids = append(ids, w.Claims...)
+		}
+		f.setNum(fWarnings, float64(len(f.Warnings)), ids)
+	}
+	for _, s := range f.Services {
+		for i, sec := range Sectors {
+			if s.Sector == sec {
+				f.vals[fService+i] = fact{set: true, str: s.Status, claims: []string{s.Claim}}
+			}
+		}
+	}
+}
+
+func nonNil(a, b []string) []string {
+	if len(a) > 0 {
+		return a
+	}
+	return b
+}
+
+// Value gives a fact by name: a float64 or a string; ok is false when the
+// claims say nothing of it.
+func (f *Facts) Value(name string) (v any, claims []string, ok bool) {
+	i, known := factIndex[name]
+	if !known || !f.vals[i].set {
+		return nil, nil, false
+	}
+	x := f.vals[i]
+	if FactList[i].Type == "string" {
+		return x.str, x.claims, true
+	}
+	return x.num, x.claims, true
+}
+
+// Values are every fact the claims establish, by name.
+func (f *Facts) Values() map[string]any {
+	out := map[string]any{}
+	for i, d := range FactList {
+		if v := f.vals[i]; v.set {
+			if d.Type == "string" {
+				out[d.Name] = v.str
+			} else {
+				out[d.Name] = v.num
+			}
+		}
+	}
+	return out
+}
+
+// num formats a number for reasons: whole numbers without decimals.
+func num(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}

@@ -1,0 +1,208 @@
+package readiness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"truce/ledger"
+	"truce/monitor"
+)
+
+// Kinds are the claim kinds readiness reads.
+var Kinds = []string{ledger.KindHazard, ledger.KindRelease, ledger.KindService, ledger.KindFigure, ledger.KindEvent}
+
+// Result is one place's readiness at a date, with the facts and reasons.
+type Result struct {
+	*Facts
+	Label   string         `json:"label"`
+	Kind    string         `json:"kind,omitempty"`
+	Point   *ledger.Point  `json:"point,omitempty"`
+	Status  string         `json:"status"`
+	Reasons []Reason       `json:"reasons"`
+	Values  map[string]any `json:"facts"`
+}
+
+// Evaluate derives a place's facts from its claims (accepted, current and
+// in force at day are the caller's to pick) and applies the rules. It is the
+// pure core every other entry point goes through.
+func Evaluate(place string, claims []*ledger.Claim, day ledger.Day, rules *Rules) Result {
+	var es []entry
+	for _, c := range claims {
+		if e, ok := entryOf(c); ok && c.Place() == place {
+			es = append(es, e)
+		}
+	}
+	return decide(derive(place, es, nil, day), rules)
+}
+
+func decide(f *Facts, rules *Rules) Result {
+	st, rs := rules.Decide(f)
+	if f.Claims == nil {
+		f.Claims = []string{}
+	}
+	return Result{Facts: f, Status: st, Reasons: rs, Values: f.Values()}
+}
+
+// Query asks for readiness at a date, as known at a recorded time (zero:
+// everything recorded), for one place or ("") all.
+type Query struct {
+	Day     ledger.Day
+	KnownAt time.Time
+	Place   string
+	Rules   *Rules
+}
+
+// Place computes one place's readiness straight from the store: the index
+// selects the claims, the store gives them.
+func Place(ctx context.Context, m *monitor.Monitor, idx *ledger.Index, q Query) (Result, error) {
+	ids, _, _ := idx.Select(ledger.Filter{Place: q.Place, Kinds: Kinds, Status: ledger.Accepted, Current: true,
+		KnownAt: q.KnownAt, To: q.Day})
+	cs, err := m.ClaimsByID(ctx, ids, q.KnownAt)
+	if err != nil {
+		return Result{}, fmt.Errorf("readiness of %s: %w", q.Place, err)
+	}
+	r := Evaluate(q.Place, cs, q.Day, rulesOr(q.Rules))
+	label(m, &r)
+	return r, nil
+}
+
+func rulesOr(r *Rules) *Rules {
+	if r == nil {
+		return DefaultRules()
+	}
+	return r
+}
+
+func label(m *monitor.Monitor, r *Result) {
+	r.Label = r.Facts.Place
+	if p, ok := m.Gazetteer().Place(r.Facts.Place); ok {
+		r.Label, r.Kind, r.Point = p.Label, p.Kind, p.Point
+	}
+}
+
+// Book keeps, per place, the compact entries of the claims readiness reads,
+// so that every place at once is answered from memory: the store is read
+// once, and after that only for what was appended. Which entries count at a
+// recorded time is still the index's to say (reviews, corrections).
+type Book struct {
+	mu     sync.RWMutex
+	seq    int64
+	places map[string]*placeEntries
+}
+
+type placeEntries struct {
+	es   []entry
+	nums []int32
+}
+
+// NewBook makes an empty book; Sync fills it.
+func NewBook() *Book { return &Book{places: map[string]*placeEntries{}} }
+
+var (
+	booksMu sync.Mutex
+	books   = map[*monitor.Monitor]*Book{}
+)
+
+// Of is the book kept for a monitor, brought up to date with its store.
+func Of(ctx context.Context, m *monitor.Monitor) (*Book, error) {
+	booksMu.Lock()
+	b := books[m]
+	if b == nil {
+		b = NewBook()
+		books[m] = b
+	}
+	booksMu.Unlock()
+	return b, b.Sync(ctx, m)
+}
+
+var errNotIndexed = errors.New("not yet indexed")
+
+// Sync reads the claims appended since the last call. It stops at a claim
+// the index has not seen yet (another writer's, before a refresh) and
+// takes it up next time.
+func (b *Book) Sync(ctx context.Context, m *monitor.Monitor) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	err := m.Store.Scan(ctx, b.seq, func(seq int64, c *ledger.Claim) error {
+		n, ok := m.Index.CursorOf(c.ID)
+		if !ok {
+			return errNotIndexed
+		}
+		if e, ok := entryOf(c); ok {
+			e.num = n
+			b.add(c.Place(), e)
+		}
+		b.seq = seq
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNotIndexed) {
+		return fmt.Errorf("readiness: read claims: %w", err)
+	}
+	return nil
+}
+
+func (b *Book) add(place string, e entry) {
+	p := b.places[place]
+	if p == nil {
+		p = &placeEntries{}
+		b.places[place] = p
+	}
+	p.es = append(p.es, e)
+	p.nums = append(p.nums, e.num)
+}
+
+// Compute gives readiness at q.Day for q.Place, or for every place with
+// evidence and every district and settlement of the gazetteer, ordered by
+// label. idx decides which claims count (m.Index, or its public view).
+func (b *Book) Compute(m *monitor.Monitor, idx *ledger.Index, q Query) []Result {
+	rules := rulesOr(q.Rules)
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var names []string
+	if q.Place != "" {
+		names = []string{q.Place}
+	} else {
+		seen := map[string]bool{}
+		for p := range b.places {
+			seen[p] = true
+			names = append(names, p)
+		}
+		for _, p := range m.Places() {
+			if (p.Kind == "district" || p.Kind == "settlement") && !seen[p.ID] {
+				names = append(names, p.ID)
+			}
+		}
+	}
+	out := make([]Result, len(names))
+	var live []bool
+	for i, name := range names {
+		var f *Facts
+		if p := b.places[name]; p != nil {
+			live = grow(live, len(p.nums))
+			idx.LiveNums(p.nums, q.KnownAt, live)
+			f = derive(name, p.es, live, q.Day)
+		} else {
+			f = derive(name, nil, nil, q.Day)
+		}
+		out[i] = decide(f, rules)
+		label(m, &out[i])
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Label != out[j].Label {
+			return out[i].Label < out[j].Label
+		}
+		return out[i].Facts.Place < out[j].Facts.Place
+	})
+	return out
+}
+
+func grow(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	return b[:n]
+}
