@@ -68,7 +68,7 @@ type Cond struct {
 // establish is false, whatever the operator; "exists" and "missing" test that.
 var Ops = []string{"=", "!=", "<", "<=", ">", ">=", "in", "not_in", "exists", "missing"}
 
-var placeholder = regexp.MustCompile(`\{([a-z_.]+)\}`)
+var placeholder = regexp.MustCompile(`\{([a-z0-9_.]+)\}`)
 
 // ParseRules reads and checks a rules file; name is used in messages.
 func ParseRules(b []byte, name string) (*Rules, error) {
