@@ -34,7 +34,7 @@ const (
 	fHosted
 	fWarnings
 	fService // the six sectors follow, in the order of Sectors
-	nFacts = fService + 6
+	nFacts   = fService + 6
 )
 
 // FactDoc describes a fact rules can read.
@@ -103,8 +103,7 @@ func (f *Facts) fill() {
 	if len(f.Areas) > 0 {
 		var t [fConfirmedRemaining + 1]float64
 		var found, destroyed, open float64
-		var all, openIDs []string
-		var byStatus = map[string][]string{}
+		var all, openIDs, sus, conf []string
 		for i := range f.Areas {
 			a := &f.Areas[i]
 			all = append(all, a.Claims...)
@@ -121,7 +120,12 @@ func (f *Facts) fill() {
 				t[fConfirmed] += a.DeclaredM2
 				t[fConfirmedRemaining] += a.RemainingM2
 			}
-			byStatus[a.Status] = append(byStatus[a.Status], a.Claims...)
+			switch a.Status {
+			case "suspected":
+				sus = append(sus, a.Claims...)
+			case "confirmed":
+				conf = append(conf, a.Claims...)
+			}
 			found += float64(a.Devices)
 			destroyed += float64(a.Destroyed)
 			if a.RemainingM2 > 0 {
@@ -135,10 +139,10 @@ func (f *Facts) fill() {
 		for _, i := range []int{fDeclared, fCancelled, fReduced, fCleared, fReleased, fRemaining} {
 			f.setNum(i, t[i], all)
 		}
-		f.setNum(fSuspected, t[fSuspected], nonNil(byStatus["suspected"], all))
-		f.setNum(fSuspectedRemaining, t[fSuspectedRemaining], nonNil(byStatus["suspected"], all))
-		f.setNum(fConfirmed, t[fConfirmed], nonNil(byStatus["confirmed"], all))
-		f.setNum(fConfirmedRemaining, t[fConfirmedRemaining], nonNil(byStatus["confirmed"], all))
+		f.setNum(fSuspected, t[fSuspected], nonNil(sus, all))
+		f.setNum(fSuspectedRemaining, t[fSuspectedRemaining], nonNil(sus, all))
+		f.setNum(fConfirmed, t[fConfirmed], nonNil(conf, all))
+		f.setNum(fConfirmedRemaining, t[fConfirmedRemaining], nonNil(conf, all))
 		f.setNum(fDevicesFound, found, all)
 		f.setNum(fDevicesDestroyed, destroyed, all)
 	}
@@ -193,10 +197,17 @@ func nonNil(a, b []string) []string {
 // claims say nothing of it.
 func (f *Facts) Value(name string) (v any, claims []string, ok bool) {
 	i, known := factIndex[name]
-	if !known || !f.vals[i].set {
+	if !known {
 		return nil, nil, false
 	}
+	return f.value(i)
+}
+
+func (f *Facts) value(i int) (v any, claims []string, ok bool) {
 	x := f.vals[i]
+	if !x.set {
+		return nil, nil, false
+	}
 	if FactList[i].Type == "string" {
 		return x.str, x.claims, true
 	}

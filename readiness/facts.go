@@ -9,9 +9,10 @@
 package readiness
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
+	"strings"
 
 	"truce/ledger"
 )
@@ -121,16 +122,17 @@ type Count struct {
 }
 
 func countOf(e *entry) *Count {
-	c := &Count{Qualifier: e.word, Round: e.key, Date: e.date, Claim: e.id}
-	c.Low, c.Best, c.High = ptr(e.low), ptr(e.best), ptr(e.high)
-	return c
-}
-
-func ptr(v float64) *float64 {
-	if math.IsNaN(v) {
-		return nil
+	// One allocation holds the count and its numbers.
+	box := &struct {
+		c Count
+		v [3]float64
+	}{c: Count{Qualifier: e.word, Round: e.key, Date: e.date, Claim: e.id}, v: [3]float64{e.low, e.best, e.high}}
+	for i, p := range []**float64{&box.c.Low, &box.c.Best, &box.c.High} {
+		if !math.IsNaN(box.v[i]) {
+			*p = &box.v[i]
+		}
 	}
-	return &v
+	return &box.c
 }
 
 // value is the number a rule compares: best, else the middle of the range,
@@ -261,14 +263,15 @@ func later(a, b *entry) bool {
 
 // derive computes a place's facts at day from its entries; live[i] says
 // whether entry i is accepted and not superseded as known at the horizon
-// asked (nil: all are).
+// asked (nil: all are). Places hold few areas, sectors and rounds, so
+// small slices searched in turn beat maps here.
 func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 	f := &Facts{Place: place}
 	var (
-		hazard   = map[string]*entry{}
+		hazard   []*entry // latest declaration per area
 		releases []*entry
-		service  = map[string]*entry{}
-		rounds   = map[string]*roundEntries{}
+		service  []*entry // latest report per sector
+		rounds   []roundEntries
 		latest   [eMineEvent + 1]*entry
 	)
 	for i := range es {
@@ -276,28 +279,30 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 		if live != nil && !live[i] || !e.inForce(day) {
 			continue
 		}
+		if f.Claims == nil {
+			f.Claims = make([]string, 0, len(es)-i)
+		}
 		f.Claims = append(f.Claims, e.id)
 		switch e.kind {
 		case eHazard:
-			if h := hazard[e.key]; h == nil || later(e, h) {
-				hazard[e.key] = e
-			}
+			hazard = keep(hazard, e)
 		case eRelease:
 			releases = append(releases, e)
 		case eService:
-			if s := service[e.key]; s == nil || later(e, s) {
-				service[e.key] = e
-			}
+			service = keep(service, e)
 		case eDisplaced, eHosted, eReturned:
-			k := e.key
-			if k == "" {
-				k = "date:" + e.date
+			k := -1
+			for j := range rounds {
+				if rounds[j].key == e.key && (e.key != "" || rounds[j].date == e.date) {
+					k = j
+					break
+				}
 			}
-			r := rounds[k]
-			if r == nil {
-				r = &roundEntries{}
-				rounds[k] = r
+			if k < 0 {
+				rounds = append(rounds, roundEntries{key: e.key, date: e.date})
+				k = len(rounds) - 1
 			}
+			r := &rounds[k]
 			slot := &r.of[e.kind-eDisplaced]
 			// Two reports of one round: the later valid, then the later recorded.
 			if *slot == nil || later(e, *slot) {
@@ -317,35 +322,40 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 		}
 	}
 	f.hazards(hazard, releases)
-	for _, sec := range Sectors {
-		if e := service[sec]; e != nil {
-			f.Services = append(f.Services, Service{Sector: sec, Status: e.word, Since: e.date, Claim: e.id})
+	if len(service) > 0 {
+		f.Services = make([]Service, 0, len(service))
+		for _, sec := range Sectors {
+			for _, e := range service {
+				if e.key == sec {
+					f.Services = append(f.Services, Service{Sector: sec, Status: e.word, Since: e.date, Claim: e.id})
+				}
+			}
 		}
-	}
-	for sec, e := range service { // sectors beyond the six are kept, after them
-		if !slices.Contains(Sectors, sec) {
-			f.Services = append(f.Services, Service{Sector: sec, Status: e.word, Since: e.date, Claim: e.id})
+		for _, e := range service { // sectors beyond the six are kept, after them
+			if !slices.Contains(Sectors, e.key) {
+				f.Services = append(f.Services, Service{Sector: e.key, Status: e.word, Since: e.date, Claim: e.id})
+			}
 		}
 	}
 	if len(rounds) > 0 {
-		keys := make([]string, 0, len(rounds))
-		for k := range rounds {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			a, b := rounds[keys[i]].at, rounds[keys[j]].at
-			if a.from != b.from {
-				return a.from < b.from
+		slices.SortFunc(rounds, func(a, b roundEntries) int {
+			if a.at.from != b.at.from {
+				return cmp.Compare(a.at.from, b.at.from)
 			}
-			return keys[i] < keys[j]
+			return strings.Compare(a.key, b.key)
 		})
-		for _, k := range keys {
-			re := rounds[k]
-			r := Round{Round: re.at.key, Date: re.at.date}
-			for i, p := range []**Count{&r.Displaced, &r.Returned, &r.Hosted} {
-				if e := re.of[[]uint8{eDisplaced, eReturned, eHosted}[i]-eDisplaced]; e != nil {
-					*p = countOf(e)
-				}
+		f.Rounds = make([]Round, 0, len(rounds))
+		for i := range rounds {
+			re := &rounds[i]
+			r := Round{Round: re.key, Date: re.at.date}
+			if e := re.of[eDisplaced-eDisplaced]; e != nil {
+				r.Displaced = countOf(e)
+			}
+			if e := re.of[eReturned-eDisplaced]; e != nil {
+				r.Returned = countOf(e)
+			}
+			if e := re.of[eHosted-eDisplaced]; e != nil {
+				r.Hosted = countOf(e)
 			}
 			f.Rounds = append(f.Rounds, r)
 			if r.Displaced != nil && r.Returned != nil && r.Returned.least() > r.Displaced.most() {
@@ -372,11 +382,26 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 	return f
 }
 
-// roundEntries are the figures of one round: displaced, hosted, returned
-// (in the order of the kinds), and the latest of them, which dates the round.
+// keep puts e in l, replacing the entry of the same key if e is later.
+func keep(l []*entry, e *entry) []*entry {
+	for i, x := range l {
+		if x.key == e.key {
+			if later(e, x) {
+				l[i] = e
+			}
+			return l
+		}
+	}
+	return append(l, e)
+}
+
+// roundEntries are the figures of one round (or, without a round, one
+// date): displaced, hosted, returned (in the order of the kinds), and the
+// latest of them, which dates the round.
 type roundEntries struct {
-	of [3]*entry
-	at *entry
+	key, date string
+	of        [3]*entry
+	at        *entry
 }
 
 func orDate(r *Round) string {
@@ -386,21 +411,22 @@ func orDate(r *Round) string {
 	return r.Date
 }
 
-func (f *Facts) hazards(hazard map[string]*entry, releases []*entry) {
+func (f *Facts) hazards(hazard, releases []*entry) {
 	if len(hazard) == 0 && len(releases) == 0 {
 		return
 	}
-	areas := map[string]*Area{}
+	f.Areas = make([]Area, 0, len(hazard))
 	get := func(id string) *Area {
-		a := areas[id]
-		if a == nil {
-			a = &Area{ID: id}
-			areas[id] = a
+		for i := range f.Areas {
+			if f.Areas[i].ID == id {
+				return &f.Areas[i]
+			}
 		}
-		return a
+		f.Areas = append(f.Areas, Area{ID: id})
+		return &f.Areas[len(f.Areas)-1]
 	}
-	for id, e := range hazard {
-		a := get(id)
+	for _, e := range hazard {
+		a := get(e.key)
 		a.Status, a.DeclaredM2, a.Devices = e.word, e.best, e.devices
 		a.Claims = append(a.Claims, e.id)
 	}
@@ -417,23 +443,18 @@ func (f *Facts) hazards(hazard map[string]*entry, releases []*entry) {
 		a.Destroyed += e.devices
 		a.Claims = append(a.Claims, e.id)
 	}
-	ids := make([]string, 0, len(areas))
-	for id := range areas {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		a := areas[id]
+	slices.SortFunc(f.Areas, func(a, b Area) int { return strings.Compare(a.ID, b.ID) })
+	for i := range f.Areas {
+		a := &f.Areas[i]
 		a.RemainingM2 = math.Max(0, a.DeclaredM2-a.ReleasedM2())
 		switch {
 		case a.Status == "":
 			f.Warnings = append(f.Warnings, Warning{Code: "release_without_hazard",
-				Message: "area " + id + ": " + num(a.ReleasedM2()) + " m2 released but no hazardous area declared", Claims: a.Claims})
+				Message: "area " + a.ID + ": " + num(a.ReleasedM2()) + " m2 released but no hazardous area declared", Claims: a.Claims})
 		case a.ReleasedM2() > a.DeclaredM2:
 			f.Warnings = append(f.Warnings, Warning{Code: "over_release",
-				Message: "area " + id + ": " + num(a.ReleasedM2()) + " m2 released, more than the " + num(a.DeclaredM2) + " m2 declared",
+				Message: "area " + a.ID + ": " + num(a.ReleasedM2()) + " m2 released, more than the " + num(a.DeclaredM2) + " m2 declared",
 				Claims:  a.Claims})
 		}
-		f.Areas = append(f.Areas, *a)
 	}
 }

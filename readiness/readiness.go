@@ -2,8 +2,10 @@ package readiness
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -22,8 +24,21 @@ type Result struct {
 	Kind    string         `json:"kind,omitempty"`
 	Point   *ledger.Point  `json:"point,omitempty"`
 	Status  string         `json:"status"`
-	Reasons []Reason       `json:"reasons"`
-	Values  map[string]any `json:"facts"`
+	Reasons []Reason      `json:"reasons"`
+}
+
+// MarshalJSON adds the named facts ("facts": {name: value}) beside the
+// structured ones.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	var v map[string]any
+	if r.Facts != nil {
+		v = r.Facts.Values()
+	}
+	return json.Marshal(struct {
+		plain
+		Values map[string]any `json:"facts"`
+	}{plain(r), v})
 }
 
 // Evaluate derives a place's facts from its claims (accepted, current and
@@ -44,7 +59,7 @@ func decide(f *Facts, rules *Rules) Result {
 	if f.Claims == nil {
 		f.Claims = []string{}
 	}
-	return Result{Facts: f, Status: st, Reasons: rs, Values: f.Values()}
+	return Result{Facts: f, Status: st, Reasons: rs}
 }
 
 // Query asks for readiness at a date, as known at a recorded time (zero:
@@ -178,19 +193,28 @@ func (b *Book) Compute(m *monitor.Monitor, idx *ledger.Index, q Query) []Result 
 		}
 	}
 	out := make([]Result, len(names))
-	var live []bool
-	for i, name := range names {
-		var f *Facts
-		if p := b.places[name]; p != nil {
-			live = grow(live, len(p.nums))
-			idx.LiveNums(p.nums, q.KnownAt, live)
-			f = derive(name, p.es, live, q.Day)
-		} else {
-			f = derive(name, nil, nil, q.Day)
-		}
-		out[i] = decide(f, rules)
-		label(m, &out[i])
+	// Places are independent: share them among the cores.
+	workers := min(runtime.GOMAXPROCS(0), 1+len(names)/256)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var live []bool
+			for i := w; i < len(names); i += workers {
+				name := names[i]
+				var f *Facts
+				if p := b.places[name]; p != nil {
+					live = grow(live, len(p.nums))
+					idx.LiveNums(p.nums, q.KnownAt, live)
+					f = derive(name, p.es, live, q.Day)
+				} else {
+					f = derive(name, nil, nil, q.Day)
+				}
+				out[i] = decide(f, rules)
+				label(m, &out[i])
+			}
+		})
 	}
+	wg.Wait()
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Label != out[j].Label {
 			return out[i].Label < out[j].Label
@@ -205,4 +229,19 @@ func grow(b []bool, n int) []bool {
 		return make([]bool, n)
 	}
 	return b[:n]
+}
+
+// Load adds claims already in idx to the book without reading the store;
+// benchmarks and bulk loaders use it.
+func (b *Book) Load(idx *ledger.Index, cs ...*ledger.Claim) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range cs {
+		if e, ok := entryOf(c); ok {
+			if n, ok := idx.CursorOf(c.ID); ok {
+				e.num = n
+				b.add(c.Place(), e)
+			}
+		}
+	}
 }

@@ -183,7 +183,7 @@ func TestSyntheticDistrict(t *testing.T) {
 			t.Errorf("%s: %s %v, want %s %v", name, r.Status, ruleIDs(r.Reasons), tc.status, tc.rules)
 		}
 		for k, want := range tc.facts {
-			if got := r.Values[k]; got != want {
+			if got := r.Values()[k]; got != want {
 				t.Errorf("%s: fact %s = %v, want %v", name, k, got, want)
 			}
 		}
@@ -206,8 +206,8 @@ func TestSyntheticDistrict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if br.Status != sr.Status || !reflect.DeepEqual(br.Values, sr.Values) || !reflect.DeepEqual(br.Reasons, sr.Reasons) {
-				t.Errorf("%s: %s from memory %s %v, from the store %s %v", name, br.Facts.Place, br.Status, br.Values, sr.Status, sr.Values)
+			if br.Status != sr.Status || !reflect.DeepEqual(br.Values(), sr.Values()) || !reflect.DeepEqual(br.Reasons, sr.Reasons) {
+				t.Errorf("%s: %s from memory %s %v, from the store %s %v", name, br.Facts.Place, br.Status, br.Values(), sr.Status, sr.Values())
 			}
 		}
 	}
@@ -265,8 +265,8 @@ func TestReviewsAndCorrectionsCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ := readiness.Place(ctx, m, m.Index, readiness.Query{Day: day("2021-08-10"), Place: "north"})
-	if r.Status != readiness.NotReady || r.Values["hazard.confirmed_remaining_m2"] != 6000.0 {
-		t.Errorf("after rejecting l3: %s %v", r.Status, r.Values)
+	if r.Status != readiness.NotReady || r.Values()["hazard.confirmed_remaining_m2"] != 6000.0 {
+		t.Errorf("after rejecting l3: %s %v", r.Status, r.Values())
 	}
 	// A corrected declaration supersedes the first.
 	c := hazard("h1b", "north", "A1", "confirmed", 12000, "2021-01-01")
@@ -274,8 +274,8 @@ func TestReviewsAndCorrectionsCount(t *testing.T) {
 	write(t, m, "2021-08-02", c)
 	b, _ := readiness.Of(ctx, m)
 	for _, r := range b.Compute(m, m.Index, readiness.Query{Day: day("2021-08-10"), Place: "north"}) {
-		if r.Values["hazard.confirmed_m2"] != 12000.0 || r.Values["hazard.confirmed_remaining_m2"] != 8000.0 {
-			t.Errorf("after correcting h1: %v", r.Values)
+		if r.Values()["hazard.confirmed_m2"] != 12000.0 || r.Values()["hazard.confirmed_remaining_m2"] != 8000.0 {
+			t.Errorf("after correcting h1: %v", r.Values())
 		}
 	}
 }
@@ -330,7 +330,7 @@ func TestBadInput(t *testing.T) {
 		figure("r9", "south", "returned", "R9", false, fp(1500), nil, nil, "2021-09-01"))
 	r, _ := readiness.Place(ctx, m, m.Index, readiness.Query{Day: day("2021-09-02"), Place: "south"})
 	if len(r.Warnings) != 1 || r.Warnings[0].Code != "returns_exceed_displaced" ||
-		!strings.Contains(r.Warnings[0].Message, "1500 returned is more than the 1200 displaced") || r.Values["warnings"] != 1.0 {
+		!strings.Contains(r.Warnings[0].Message, "1500 returned is more than the 1200 displaced") || r.Values()["warnings"] != 1.0 {
 		t.Errorf("warnings: %+v", r.Warnings)
 	}
 }

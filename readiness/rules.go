@@ -47,6 +47,14 @@ type Rule struct {
 	When   *Cond  `json:"when"`
 	// Reason is a text with {fact.name} placeholders, filled from the facts.
 	Reason string `json:"reason"`
+
+	text []segment
+}
+
+// segment is a piece of a reason template: literal text, or a fact.
+type segment struct {
+	lit  string
+	fact int // -1 for literal text
 }
 
 // Cond is a condition over facts: exactly one of All, Any, Not, or a
@@ -109,11 +117,17 @@ func ParseRules(b []byte, name string) (*Rules, error) {
 		if strings.TrimSpace(rl.Reason) == "" {
 			return nil, fmt.Errorf("%s: needs a reason text", where)
 		}
-		for _, m := range placeholder.FindAllStringSubmatch(rl.Reason, -1) {
-			if _, ok := factIndex[m[1]]; !ok {
-				return nil, fmt.Errorf("%s: reason names unknown fact {%s}; known facts: %s", where, m[1], factNames())
+		last := 0
+		for _, m := range placeholder.FindAllStringSubmatchIndex(rl.Reason, -1) {
+			name := rl.Reason[m[2]:m[3]]
+			fi, ok := factIndex[name]
+			if !ok {
+				return nil, fmt.Errorf("%s: reason names unknown fact {%s}; known facts: %s", where, name, factNames())
 			}
+			rl.text = append(rl.text, segment{lit: rl.Reason[last:m[0]], fact: -1}, segment{fact: fi})
+			last = m[1]
 		}
+		rl.text = append(rl.text, segment{lit: rl.Reason[last:], fact: -1})
 	}
 	return &r, nil
 }
@@ -291,28 +305,56 @@ func (c *Cond) eval(f *Facts, used *[]int) bool {
 }
 
 // Reason is why a place has its status: the rule, its text filled from the
-// facts, the facts it read and the claims behind them.
+// facts, the facts it read (see Facts) and the claims behind them.
 type Reason struct {
-	Rule   string         `json:"rule"`
-	Text   string         `json:"text"`
-	Facts  map[string]any `json:"facts"`
-	Claims []string       `json:"claims"`
+	Rule   string   `json:"rule"`
+	Text   string   `json:"text"`
+	Claims []string `json:"claims"`
+
+	facts []int
+	of    *Facts
 }
+
+// Facts are the facts the rule read or its text names, by name.
+func (r Reason) Facts() map[string]any {
+	out := make(map[string]any, len(r.facts))
+	for _, i := range r.facts {
+		if v, _, ok := r.of.value(i); ok {
+			out[FactList[i].Name] = v
+		}
+	}
+	return out
+}
+
+// MarshalJSON writes the reason with its facts; they are made only when
+// asked for, since a ledger-wide answer is mostly counted, not printed.
+func (r Reason) MarshalJSON() ([]byte, error) {
+	type plain Reason
+	return json.Marshal(struct {
+		plain
+		Facts map[string]any `json:"facts"`
+	}{plain(r), r.Facts()})
+}
+
+var (
+	noEvidence = Reason{Rule: "no-evidence", Text: "no claim about hazards, services, displacement or casualties of this place at this date", Claims: []string{}}
+	noRule     = Reason{Rule: "no-rule", Text: "the evidence matches no rule: not enough is known to say", Claims: []string{}}
+)
 
 // Decide applies the rules to a place's facts.
 func (r *Rules) Decide(f *Facts) (string, []Reason) {
 	if !f.vals[fEvidence].set {
-		return Unknown, []Reason{{Rule: "no-evidence", Text: "no claim about hazards, services, displacement or casualties of this place at this date",
-			Facts: map[string]any{}, Claims: []string{}}}
+		return Unknown, []Reason{noEvidence}
 	}
 	status := ""
 	var out []Reason
+	var used []int
 	for i := range r.Rules {
 		rl := &r.Rules[i]
 		if status != "" && rl.Status != status {
 			continue
 		}
-		var used []int
+		used = used[:0]
 		if !rl.When.eval(f, &used) {
 			continue
 		}
@@ -320,28 +362,21 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 		out = append(out, reason(rl, f, used))
 	}
 	if status == "" {
-		return Unknown, []Reason{{Rule: "no-rule", Text: "the evidence matches no rule: not enough is known to say",
-			Facts: map[string]any{}, Claims: []string{}}}
+		return Unknown, []Reason{noRule}
 	}
 	return status, out
 }
 
 func reason(rl *Rule, f *Facts, used []int) Reason {
-	rs := Reason{Rule: rl.ID, Facts: map[string]any{}, Claims: []string{}}
-	seen := map[string]bool{}
+	rs := Reason{Rule: rl.ID, of: f}
 	add := func(i int) {
 		v := &f.vals[i]
-		if !v.set {
+		if !v.set || slices.Contains(rs.facts, i) {
 			return
 		}
-		if FactList[i].Type == "string" {
-			rs.Facts[FactList[i].Name] = v.str
-		} else {
-			rs.Facts[FactList[i].Name] = v.num
-		}
+		rs.facts = append(rs.facts, i)
 		for _, id := range v.claims {
-			if !seen[id] {
-				seen[id] = true
+			if !slices.Contains(rs.Claims, id) {
 				rs.Claims = append(rs.Claims, id)
 			}
 		}
@@ -349,17 +384,26 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 	for _, i := range used {
 		add(i)
 	}
-	rs.Text = placeholder.ReplaceAllStringFunc(rl.Reason, func(m string) string {
-		i := factIndex[m[1:len(m)-1]]
-		add(i)
-		v := &f.vals[i]
+	var b strings.Builder
+	for _, sg := range rl.text {
+		if sg.fact < 0 {
+			b.WriteString(sg.lit)
+			continue
+		}
+		add(sg.fact)
+		v := &f.vals[sg.fact]
 		switch {
 		case !v.set:
-			return "unknown"
-		case FactList[i].Type == "string":
-			return strings.ReplaceAll(v.str, "_", " ")
+			b.WriteString("unknown")
+		case FactList[sg.fact].Type == "string":
+			b.WriteString(strings.ReplaceAll(v.str, "_", " "))
+		default:
+			b.WriteString(num(v.num))
 		}
-		return num(v.num)
-	})
+	}
+	rs.Text = b.String()
+	if rs.Claims == nil {
+		rs.Claims = []string{}
+	}
 	return rs
 }
