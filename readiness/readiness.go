@@ -20,10 +20,10 @@ var Kinds = []string{ledger.KindHazard, ledger.KindRelease, ledger.KindService, 
 // Result is one place's readiness at a date, with the facts and reasons.
 type Result struct {
 	*Facts
-	Label   string         `json:"label"`
-	Kind    string         `json:"kind,omitempty"`
-	Point   *ledger.Point  `json:"point,omitempty"`
-	Status  string         `json:"status"`
+	Label   string        `json:"label"`
+	Kind    string        `json:"kind,omitempty"`
+	Point   *ledger.Point `json:"point,omitempty"`
+	Status  string        `json:"status"`
 	Reasons []Reason      `json:"reasons"`
 }
 
