@@ -22,10 +22,11 @@ type Review struct {
 type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
 	toOpen, restricted     bool
+	reviewed, superseded   bool  // whether reviews or supBy hold entries for it
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
-	key                    int32 // metric, provision or hazard area, interned
+	key                    int32 // metric, provision, hazard area or presence role, interned
 	supersedes             int32 // claim number, -1 if none
 	idOff, idLen           uint32
 }
@@ -63,8 +64,12 @@ type data struct {
 	byPlace map[int32][]int32 // place -> claims of any kind
 	reviews map[int32][]review
 	supBy   map[int32][]int32
-	due     map[int32]Date   // deadline claims
-	outcome map[int32]string // provision_evidence claims
+	due     map[int32]Date // deadline claims
+	// mapped are the places with control or presence claims, sorted by id;
+	// rebuilt when placesDirty.
+	mapped      []int32
+	placesDirty bool
+	outcome     map[int32]string // provision_evidence claims
 }
 
 func NewIndex() *Index {
@@ -181,11 +186,14 @@ func (x *Index) add(c *Claim) {
 		r.key = x.intern(c.Service.Sector)
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
+	case c.Presence != nil:
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {
 			r.supersedes = s
 			x.supBy[s] = append(x.supBy[s], n)
+			x.recs[s].superseded = true
 		}
 	}
 	x.ids = append(x.ids, c.ID...)
@@ -206,12 +214,18 @@ func (x *Index) add(c *Claim) {
 	}
 	switch c.Kind {
 	case KindControl:
+		if _, ok := x.control[r.place]; !ok {
+			x.placesDirty = true
+		}
 		l := x.control[r.place]
 		// keep sorted by from0; appends are mostly in order
 		i := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > r.from0 })
 		l = slices.Insert(l, i, n)
 		x.control[r.place] = l
 	case KindPresence:
+		if _, ok := x.present[r.place]; !ok {
+			x.placesDirty = true
+		}
 		x.present[r.place] = append(x.present[r.place], n)
 	}
 }
@@ -222,6 +236,7 @@ func (x *Index) AddReview(rv Review) {
 	defer x.mu.Unlock()
 	if n, ok := x.num(rv.Claim); ok {
 		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
+		x.recs[n].reviewed = true
 	}
 }
 
@@ -241,6 +256,9 @@ func (x *Index) statusAt(n int32, k int64) uint8 {
 		return 0
 	}
 	st := r.status
+	if !r.reviewed {
+		return st
+	}
 	var last int64 = -1 << 63
 	for _, rv := range x.reviews[n] {
 		if rv.at <= k && rv.at >= last {
@@ -252,6 +270,9 @@ func (x *Index) statusAt(n int32, k int64) uint8 {
 
 // supersededAt reports whether an accepted claim recorded by k supersedes n.
 func (x *Index) supersededAt(n int32, k int64) bool {
+	if !x.recs[n].superseded {
+		return false
+	}
 	for _, s := range x.supBy[n] {
 		if x.statusAt(s, k) == statusCode[Accepted] {
 			return true
