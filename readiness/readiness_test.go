@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"truce/datasets"
 	"truce/ledger"
 	"truce/monitor"
 	"truce/readiness"
@@ -342,4 +343,46 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The Karabakh 2020 case holds displacement and return figures and Baku's
+// statement that demining and rebuilding come first, but no survey or
+// service evidence: every place comes out unknown, none ready.
+func TestKarabakhIsUnknown(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := monitor.Open(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
+		t.Fatal(err)
+	}
+	b, err := readiness.Of(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := b.Compute(m, m.Index, readiness.Query{Day: day("2021-06-01")})
+	if len(rs) < 7 {
+		t.Fatalf("only %d places", len(rs))
+	}
+	withFigures := 0
+	for _, r := range rs {
+		if r.Status != readiness.Unknown {
+			t.Errorf("%s: %s %v, want unknown", r.Label, r.Status, r.Reasons)
+		}
+		if r.Returned != nil || r.Displaced != nil {
+			withFigures++
+			if r.Reasons[0].Rule != "no-rule" {
+				t.Errorf("%s has figures but says %s", r.Label, r.Reasons[0].Rule)
+			}
+		}
+	}
+	if withFigures == 0 {
+		t.Error("no place carries the displaced and returned figures")
+	}
 }
