@@ -2,6 +2,7 @@ package readiness
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -88,25 +89,23 @@ var factIndex = func() map[string]int {
 	return m
 }()
 
-func (f *Facts) setNum(i int, v float64, claims []string) {
-	if math.IsNaN(v) {
-		return
+func (f *Facts) setNum(i int, v float64) {
+	if !math.IsNaN(v) {
+		f.vals[i] = fact{set: true, num: v}
 	}
-	f.vals[i] = fact{set: true, num: v, claims: claims}
 }
 
-// fill computes the named facts from the structured ones.
+// fill computes the named facts from the structured ones. Which claims
+// stand behind a fact is worked out only when asked (claimsOf).
 func (f *Facts) fill() {
 	if len(f.Claims) > 0 {
-		f.setNum(fEvidence, float64(len(f.Claims)), f.Claims)
+		f.setNum(fEvidence, float64(len(f.Claims)))
 	}
 	if len(f.Areas) > 0 {
 		var t [fConfirmedRemaining + 1]float64
 		var found, destroyed, open float64
-		var all, openIDs, sus, conf []string
 		for i := range f.Areas {
 			a := &f.Areas[i]
-			all = append(all, a.Claims...)
 			t[fDeclared] += a.DeclaredM2
 			t[fCancelled] += a.CancelledM2
 			t[fReduced] += a.ReducedM2
@@ -120,70 +119,111 @@ func (f *Facts) fill() {
 				t[fConfirmed] += a.DeclaredM2
 				t[fConfirmedRemaining] += a.RemainingM2
 			}
-			switch a.Status {
-			case "suspected":
-				sus = append(sus, a.Claims...)
-			case "confirmed":
-				conf = append(conf, a.Claims...)
-			}
 			found += float64(a.Devices)
 			destroyed += float64(a.Destroyed)
 			if a.RemainingM2 > 0 {
 				open++
-				openIDs = append(openIDs, a.Claims...)
 			}
 		}
 		t[fReleased] = t[fCancelled] + t[fReduced] + t[fCleared]
-		f.setNum(fAreas, float64(len(f.Areas)), all)
-		f.setNum(fOpenAreas, open, nonNil(openIDs, all))
-		for _, i := range []int{fDeclared, fCancelled, fReduced, fCleared, fReleased, fRemaining} {
-			f.setNum(i, t[i], all)
+		t[fAreas], t[fOpenAreas] = float64(len(f.Areas)), open
+		for i := fAreas; i <= fConfirmedRemaining; i++ {
+			f.setNum(i, t[i])
 		}
-		f.setNum(fSuspected, t[fSuspected], nonNil(sus, all))
-		f.setNum(fSuspectedRemaining, t[fSuspectedRemaining], nonNil(sus, all))
-		f.setNum(fConfirmed, t[fConfirmed], nonNil(conf, all))
-		f.setNum(fConfirmedRemaining, t[fConfirmedRemaining], nonNil(conf, all))
-		f.setNum(fDevicesFound, found, all)
-		f.setNum(fDevicesDestroyed, destroyed, all)
+		f.setNum(fDevicesFound, found)
+		f.setNum(fDevicesDestroyed, destroyed)
 	}
 	if c := f.Casualties; c != nil {
-		f.setNum(fCasualties, c.value(), []string{c.Claim})
+		f.setNum(fCasualties, c.value())
 	}
 	if f.MineEvents > 0 {
-		f.setNum(fMineEvents, float64(f.MineEvents), f.vals[fMineEvents].claims)
+		f.setNum(fMineEvents, float64(f.MineEvents))
 	}
 	if c := f.Displaced; c != nil {
-		ids := []string{c.Claim}
-		f.setNum(fDisplacedLow, val(c.Low), ids)
-		f.setNum(fDisplacedBest, c.value(), ids)
-		f.setNum(fDisplacedHigh, val(c.High), ids)
+		f.setNum(fDisplacedLow, val(c.Low))
+		f.setNum(fDisplacedBest, c.value())
+		f.setNum(fDisplacedHigh, val(c.High))
 	}
 	if c := f.Returned; c != nil {
-		ids := []string{c.Claim}
-		f.setNum(fReturnedLow, val(c.Low), ids)
-		f.setNum(fReturnedBest, c.value(), ids)
-		f.setNum(fReturnedHigh, val(c.High), ids)
+		f.setNum(fReturnedLow, val(c.Low))
+		f.setNum(fReturnedBest, c.value())
+		f.setNum(fReturnedHigh, val(c.High))
 		if d := f.Displaced; d != nil && d.value() > 0 {
-			f.setNum(fReturnedShare, c.value()/d.value(), []string{c.Claim, d.Claim})
+			f.setNum(fReturnedShare, c.value()/d.value())
 		}
 	}
 	if c := f.Hosted; c != nil {
-		f.setNum(fHosted, c.value(), []string{c.Claim})
+		f.setNum(fHosted, c.value())
 	}
 	if len(f.Warnings) > 0 {
-		var ids []string
-		for _, w := range f.Warnings {
-			ids = append(ids, w.Claims...)
-		}
-		f.setNum(fWarnings, float64(len(f.Warnings)), ids)
+		f.setNum(fWarnings, float64(len(f.Warnings)))
 	}
 	for _, s := range f.Services {
 		for i, sec := range Sectors {
 			if s.Sector == sec {
-				f.vals[fService+i] = fact{set: true, str: s.Status, claims: []string{s.Claim}}
+				f.vals[fService+i] = fact{set: true, code: uint8(slices.Index(ServiceStatuses, s.Status))}
 			}
 		}
 	}
+}
+
+// claimsOf lists the claims a fact is derived from.
+func (f *Facts) claimsOf(i int) []string {
+	if !f.vals[i].set {
+		return nil
+	}
+	one := func(c *Count) []string {
+		if c == nil {
+			return nil
+		}
+		return []string{c.Claim}
+	}
+	areas := func(keep func(a *Area) bool) []string {
+		var out []string
+		for j := range f.Areas {
+			if keep(&f.Areas[j]) {
+				out = append(out, f.Areas[j].Claims...)
+			}
+		}
+		return out
+	}
+	switch {
+	case i == fEvidence:
+		return f.Claims
+	case i == fSuspected || i == fSuspectedRemaining:
+		return areas(func(a *Area) bool { return a.Status == "suspected" })
+	case i == fConfirmed || i == fConfirmedRemaining:
+		return areas(func(a *Area) bool { return a.Status == "confirmed" })
+	case i == fOpenAreas && f.vals[i].num > 0:
+		return areas(func(a *Area) bool { return a.RemainingM2 > 0 })
+	case i >= fAreas && i <= fDevicesDestroyed:
+		return areas(func(*Area) bool { return true })
+	case i == fCasualties:
+		return one(f.Casualties)
+	case i == fMineEvents:
+		return f.mineEvents
+	case i >= fDisplacedLow && i <= fDisplacedHigh:
+		return one(f.Displaced)
+	case i >= fReturnedLow && i <= fReturnedHigh:
+		return one(f.Returned)
+	case i == fReturnedShare:
+		return append(one(f.Returned), one(f.Displaced)...)
+	case i == fHosted:
+		return one(f.Hosted)
+	case i == fWarnings:
+		var out []string
+		for _, w := range f.Warnings {
+			out = append(out, w.Claims...)
+		}
+		return out
+	case i >= fService:
+		for _, s := range f.Services {
+			if s.Sector == Sectors[i-fService] {
+				return []string{s.Claim}
+			}
+		}
+	}
+	return nil
 }
 
 func nonNil(a, b []string) []string {
@@ -209,9 +249,9 @@ func (f *Facts) value(i int) (v any, claims []string, ok bool) {
 		return nil, nil, false
 	}
 	if FactList[i].Type == "string" {
-		return x.str, x.claims, true
+		return x.str(), f.claimsOf(i), true
 	}
-	return x.num, x.claims, true
+	return x.num, f.claimsOf(i), true
 }
 
 // Values are every fact the claims establish, by name.
@@ -220,7 +260,7 @@ func (f *Facts) Values() map[string]any {
 	for i, d := range FactList {
 		if v := f.vals[i]; v.set {
 			if d.Type == "string" {
-				out[d.Name] = v.str
+				out[d.Name] = v.str()
 			} else {
 				out[d.Name] = v.num
 			}

@@ -228,16 +228,19 @@ type Facts struct {
 	// Claims is every claim the facts were derived from.
 	Claims []string `json:"claims"`
 
-	vals [nFacts]fact
+	vals       [nFacts]fact
+	mineEvents []string
 }
 
-// fact is one named value rules can read, with the claims behind it.
+// fact is one named value rules can read: a number, or a service status
+// by its index in ServiceStatuses. Pointer-free, so Facts are cheap.
 type fact struct {
-	set    bool
-	num    float64
-	str    string
-	claims []string
+	set  bool
+	code uint8
+	num  float64
 }
+
+func (x fact) str() string { return ServiceStatuses[x.code] }
 
 // inForce reports whether an entry counts at day: it started by then, and
 // a state (hazard, service) has not been declared ended before it. Counts
@@ -267,11 +270,14 @@ func later(a, b *entry) bool {
 // small slices searched in turn beat maps here.
 func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 	f := &Facts{Place: place}
+	// Small buffers on the stack: most places have a few of each.
+	var hbuf, rbuf, sbuf [16]*entry
+	var robuf [8]roundEntries
 	var (
-		hazard   []*entry // latest declaration per area
-		releases []*entry
-		service  []*entry // latest report per sector
-		rounds   []roundEntries
+		hazard   = hbuf[:0] // latest declaration per area
+		releases = rbuf[:0]
+		service  = sbuf[:0] // latest report per sector
+		rounds   = robuf[:0]
 		latest   [eMineEvent + 1]*entry
 	)
 	for i := range es {
@@ -318,7 +324,7 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 			}
 		case eMineEvent:
 			f.MineEvents++
-			f.vals[fMineEvents].claims = append(f.vals[fMineEvents].claims, e.id)
+			f.mineEvents = append(f.mineEvents, e.id)
 		}
 	}
 	f.hazards(hazard, releases)
@@ -428,7 +434,6 @@ func (f *Facts) hazards(hazard, releases []*entry) {
 	for _, e := range hazard {
 		a := get(e.key)
 		a.Status, a.DeclaredM2, a.Devices = e.word, e.best, e.devices
-		a.Claims = append(a.Claims, e.id)
 	}
 	for _, e := range releases {
 		a := get(e.key)
@@ -441,7 +446,24 @@ func (f *Facts) hazards(hazard, releases []*entry) {
 			a.ClearedM2 += e.best
 		}
 		a.Destroyed += e.devices
-		a.Claims = append(a.Claims, e.id)
+	}
+	// Each area's claims are a slice of one buffer: its declaration, then
+	// its releases.
+	flat := make([]string, 0, len(hazard)+len(releases))
+	for i := range f.Areas {
+		a := &f.Areas[i]
+		lo := len(flat)
+		for _, e := range hazard {
+			if e.key == a.ID {
+				flat = append(flat, e.id)
+			}
+		}
+		for _, e := range releases {
+			if e.key == a.ID {
+				flat = append(flat, e.id)
+			}
+		}
+		a.Claims = flat[lo:len(flat):len(flat)]
 	}
 	slices.SortFunc(f.Areas, func(a, b Area) int { return strings.Compare(a.ID, b.ID) })
 	for i := range f.Areas {

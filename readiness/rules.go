@@ -281,7 +281,7 @@ func (c *Cond) eval(f *Facts, used *[]int) bool {
 		return false
 	}
 	if FactList[c.fact].Type == "string" {
-		in := slices.Contains(c.strs, v.str)
+		in := slices.Contains(c.strs, v.str())
 		if c.Op == "!=" || c.Op == "not_in" {
 			return !in
 		}
@@ -375,7 +375,7 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 			return
 		}
 		rs.facts = append(rs.facts, i)
-		for _, id := range v.claims {
+		for _, id := range f.claimsOf(i) {
 			if !slices.Contains(rs.Claims, id) {
 				rs.Claims = append(rs.Claims, id)
 			}
@@ -396,7 +396,7 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 		case !v.set:
 			b.WriteString("unknown")
 		case FactList[sg.fact].Type == "string":
-			b.WriteString(strings.ReplaceAll(v.str, "_", " "))
+			b.WriteString(strings.ReplaceAll(v.str(), "_", " "))
 		default:
 			b.WriteString(num(v.num))
 		}
