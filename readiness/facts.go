@@ -43,39 +43,63 @@ const (
 	eMineEvent
 )
 
+// sym is a string kept once in a strtab: entries hold syms, not strings,
+// so that half a million of them are pointer-free (nothing for the garbage
+// collector to scan) and compare as integers.
+type sym int32
+
+type strtab struct {
+	s []string
+	m map[string]sym
+}
+
+func newStrtab() *strtab { return &strtab{s: []string{""}, m: map[string]sym{"": 0}} }
+
+func (t *strtab) in(s string) sym {
+	if n, ok := t.m[s]; ok {
+		return n
+	}
+	n := sym(len(t.s))
+	t.s = append(t.s, s)
+	t.m[s] = n
+	return n
+}
+
+func (t *strtab) str(n sym) string { return t.s[n] }
+
 // entry is the part of a claim readiness reads. Entries are small and kept
 // per place, so a ledger-wide answer never goes back to the store.
 type entry struct {
-	id       string
+	id       sym
 	num      int32 // claim number in the index; -1 when unknown
 	kind     uint8
 	from     ledger.Day // first day of the valid start
 	to       ledger.Day // last day of the valid end; MaxDay when open
 	recorded int64      // unix micro
-	key      string     // hazard area, sector, or round
-	word     string     // hazard status, release method, service status, qualifier
+	key      sym        // hazard area, sector, or round
+	word     sym        // hazard status, release method, service status, qualifier
 	low      float64    // NaN when absent
 	best     float64
 	high     float64
 	devices  int
-	date     string // the valid start as written, for figures
+	date     sym // the valid start as written
 }
 
 // entryOf reads a claim; ok is false for claims readiness does not use.
-func entryOf(c *ledger.Claim) (entry, bool) {
+func entryOf(c *ledger.Claim, t *strtab) (entry, bool) {
 	nan := math.NaN()
-	e := entry{id: c.ID, num: -1, from: c.Valid.From.First(), to: c.Valid.To.Last(),
-		recorded: c.RecordedAt.UnixMicro(), low: nan, best: nan, high: nan, date: c.Valid.From.String()}
+	e := entry{id: t.in(c.ID), num: -1, from: c.Valid.From.First(), to: c.Valid.To.Last(),
+		recorded: c.RecordedAt.UnixMicro(), low: nan, best: nan, high: nan, date: t.in(c.Valid.From.String())}
 	if c.Valid.From.IsZero() {
 		e.from = ledger.MinDay
 	}
 	switch {
 	case c.Hazard != nil:
-		e.kind, e.key, e.word, e.best, e.devices = eHazard, c.Hazard.Area, c.Hazard.Status, c.Hazard.AreaM2, c.Hazard.Devices
+		e.kind, e.key, e.word, e.best, e.devices = eHazard, t.in(c.Hazard.Area), t.in(c.Hazard.Status), c.Hazard.AreaM2, c.Hazard.Devices
 	case c.Release != nil:
-		e.kind, e.key, e.word, e.best, e.devices = eRelease, c.Release.Area, c.Release.Method, c.Release.AreaM2, c.Release.Devices
+		e.kind, e.key, e.word, e.best, e.devices = eRelease, t.in(c.Release.Area), t.in(c.Release.Method), c.Release.AreaM2, c.Release.Devices
 	case c.Service != nil:
-		e.kind, e.key, e.word = eService, c.Service.Sector, c.Service.Status
+		e.kind, e.key, e.word = eService, t.in(c.Service.Sector), t.in(c.Service.Status)
 	case c.Figure != nil:
 		f := c.Figure
 		switch {
@@ -90,7 +114,7 @@ func entryOf(c *ledger.Claim) (entry, bool) {
 		default:
 			return e, false
 		}
-		e.key, e.word = f.Round, f.Qualifier
+		e.key, e.word = t.in(f.Round), t.in(f.Qualifier)
 		e.low, e.best, e.high = val(f.Low), val(f.Best), val(f.High)
 	case c.Event != nil && c.Event.SubType == LandmineEvent:
 		e.kind = eMineEvent
@@ -121,12 +145,18 @@ type Count struct {
 	Claim     string   `json:"claim"`
 }
 
-func countOf(e *entry) *Count {
-	// One allocation holds the count and its numbers.
-	box := &struct {
-		c Count
-		v [3]float64
-	}{c: Count{Qualifier: e.word, Round: e.key, Date: e.date, Claim: e.id}, v: [3]float64{e.low, e.best, e.high}}
+// countBox holds a count and the numbers its pointers point at.
+type countBox struct {
+	c Count
+	v [3]float64
+}
+
+// countOf makes a count in boxes, which the caller sized so that it never
+// grows: one allocation serves every count of a place.
+func countOf(e *entry, t *strtab, boxes *[]countBox) *Count {
+	*boxes = append(*boxes, countBox{c: Count{Qualifier: t.str(e.word), Round: t.str(e.key), Date: t.str(e.date), Claim: t.str(e.id)},
+		v: [3]float64{e.low, e.best, e.high}})
+	box := &(*boxes)[len(*boxes)-1]
 	for i, p := range []**float64{&box.c.Low, &box.c.Best, &box.c.High} {
 		if !math.IsNaN(box.v[i]) {
 			*p = &box.v[i]
@@ -268,7 +298,7 @@ func later(a, b *entry) bool {
 // whether entry i is accepted and not superseded as known at the horizon
 // asked (nil: all are). Places hold few areas, sectors and rounds, so
 // small slices searched in turn beat maps here.
-func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
+func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *Facts {
 	f := &Facts{Place: place}
 	// Small buffers on the stack: most places have a few of each.
 	var hbuf, rbuf, sbuf [16]*entry
@@ -288,7 +318,7 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 		if f.Claims == nil {
 			f.Claims = make([]string, 0, len(es)-i)
 		}
-		f.Claims = append(f.Claims, e.id)
+		f.Claims = append(f.Claims, t.str(e.id))
 		switch e.kind {
 		case eHazard:
 			hazard = keep(hazard, e)
@@ -299,7 +329,7 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 		case eDisplaced, eHosted, eReturned:
 			k := -1
 			for j := range rounds {
-				if rounds[j].key == e.key && (e.key != "" || rounds[j].date == e.date) {
+				if rounds[j].key == e.key && (e.key != 0 || rounds[j].date == e.date) {
 					k = j
 					break
 				}
@@ -324,44 +354,45 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 			}
 		case eMineEvent:
 			f.MineEvents++
-			f.mineEvents = append(f.mineEvents, e.id)
+			f.mineEvents = append(f.mineEvents, t.str(e.id))
 		}
 	}
-	f.hazards(hazard, releases)
+	f.hazards(t, hazard, releases)
 	if len(service) > 0 {
 		f.Services = make([]Service, 0, len(service))
 		for _, sec := range Sectors {
 			for _, e := range service {
-				if e.key == sec {
-					f.Services = append(f.Services, Service{Sector: sec, Status: e.word, Since: e.date, Claim: e.id})
+				if t.str(e.key) == sec {
+					f.Services = append(f.Services, Service{Sector: sec, Status: t.str(e.word), Since: t.str(e.date), Claim: t.str(e.id)})
 				}
 			}
 		}
 		for _, e := range service { // sectors beyond the six are kept, after them
-			if !slices.Contains(Sectors, e.key) {
-				f.Services = append(f.Services, Service{Sector: e.key, Status: e.word, Since: e.date, Claim: e.id})
+			if !slices.Contains(Sectors, t.str(e.key)) {
+				f.Services = append(f.Services, Service{Sector: t.str(e.key), Status: t.str(e.word), Since: t.str(e.date), Claim: t.str(e.id)})
 			}
 		}
 	}
+	boxes := make([]countBox, 0, 3*len(rounds)+4)
 	if len(rounds) > 0 {
 		slices.SortFunc(rounds, func(a, b roundEntries) int {
 			if a.at.from != b.at.from {
 				return cmp.Compare(a.at.from, b.at.from)
 			}
-			return strings.Compare(a.key, b.key)
+			return strings.Compare(t.str(a.key), t.str(b.key))
 		})
 		f.Rounds = make([]Round, 0, len(rounds))
 		for i := range rounds {
 			re := &rounds[i]
-			r := Round{Round: re.key, Date: re.at.date}
+			r := Round{Round: t.str(re.key), Date: t.str(re.at.date)}
 			if e := re.of[eDisplaced-eDisplaced]; e != nil {
-				r.Displaced = countOf(e)
+				r.Displaced = countOf(e, t, &boxes)
 			}
 			if e := re.of[eReturned-eDisplaced]; e != nil {
-				r.Returned = countOf(e)
+				r.Returned = countOf(e, t, &boxes)
 			}
 			if e := re.of[eHosted-eDisplaced]; e != nil {
-				r.Hosted = countOf(e)
+				r.Hosted = countOf(e, t, &boxes)
 			}
 			f.Rounds = append(f.Rounds, r)
 			if r.Displaced != nil && r.Returned != nil && r.Returned.least() > r.Displaced.most() {
@@ -373,16 +404,16 @@ func derive(place string, es []entry, live []bool, day ledger.Day) *Facts {
 		}
 	}
 	if e := latest[eDisplaced]; e != nil {
-		f.Displaced = countOf(e)
+		f.Displaced = countOf(e, t, &boxes)
 	}
 	if e := latest[eReturned]; e != nil {
-		f.Returned = countOf(e)
+		f.Returned = countOf(e, t, &boxes)
 	}
 	if e := latest[eHosted]; e != nil {
-		f.Hosted = countOf(e)
+		f.Hosted = countOf(e, t, &boxes)
 	}
 	if e := latest[eCasualties]; e != nil {
-		f.Casualties = countOf(e)
+		f.Casualties = countOf(e, t, &boxes)
 	}
 	f.fill()
 	return f
@@ -405,7 +436,7 @@ func keep(l []*entry, e *entry) []*entry {
 // date): displaced, hosted, returned (in the order of the kinds), and the
 // latest of them, which dates the round.
 type roundEntries struct {
-	key, date string
+	key, date sym
 	of        [3]*entry
 	at        *entry
 }
@@ -417,27 +448,30 @@ func orDate(r *Round) string {
 	return r.Date
 }
 
-func (f *Facts) hazards(hazard, releases []*entry) {
+func (f *Facts) hazards(t *strtab, hazard, releases []*entry) {
 	if len(hazard) == 0 && len(releases) == 0 {
 		return
 	}
 	f.Areas = make([]Area, 0, len(hazard))
-	get := func(id string) *Area {
-		for i := range f.Areas {
-			if f.Areas[i].ID == id {
+	var kbuf [16]sym
+	keys := kbuf[:0]
+	get := func(id sym) *Area {
+		for i, k := range keys {
+			if k == id {
 				return &f.Areas[i]
 			}
 		}
-		f.Areas = append(f.Areas, Area{ID: id})
+		keys = append(keys, id)
+		f.Areas = append(f.Areas, Area{ID: t.str(id)})
 		return &f.Areas[len(f.Areas)-1]
 	}
 	for _, e := range hazard {
 		a := get(e.key)
-		a.Status, a.DeclaredM2, a.Devices = e.word, e.best, e.devices
+		a.Status, a.DeclaredM2, a.Devices = t.str(e.word), e.best, e.devices
 	}
 	for _, e := range releases {
 		a := get(e.key)
-		switch e.word {
+		switch t.str(e.word) {
 		case "cancelled":
 			a.CancelledM2 += e.best
 		case "reduced":
@@ -454,13 +488,13 @@ func (f *Facts) hazards(hazard, releases []*entry) {
 		a := &f.Areas[i]
 		lo := len(flat)
 		for _, e := range hazard {
-			if e.key == a.ID {
-				flat = append(flat, e.id)
+			if e.key == keys[i] {
+				flat = append(flat, t.str(e.id))
 			}
 		}
 		for _, e := range releases {
-			if e.key == a.ID {
-				flat = append(flat, e.id)
+			if e.key == keys[i] {
+				flat = append(flat, t.str(e.id))
 			}
 		}
 		a.Claims = flat[lo:len(flat):len(flat)]

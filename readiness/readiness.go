@@ -46,12 +46,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // pure core every other entry point goes through.
 func Evaluate(place string, claims []*ledger.Claim, day ledger.Day, rules *Rules) Result {
 	var es []entry
+	t := newStrtab()
 	for _, c := range claims {
-		if e, ok := entryOf(c); ok && c.Place() == place {
+		if e, ok := entryOf(c, t); ok && c.Place() == place {
 			es = append(es, e)
 		}
 	}
-	return decide(derive(place, es, nil, day), rules)
+	return decide(derive(place, es, t, nil, day), rules)
 }
 
 func decide(f *Facts, rules *Rules) Result {
@@ -107,6 +108,7 @@ type Book struct {
 	mu     sync.RWMutex
 	seq    int64
 	places map[string]*placeEntries
+	strs   *strtab
 }
 
 type placeEntries struct {
@@ -115,7 +117,7 @@ type placeEntries struct {
 }
 
 // NewBook makes an empty book; Sync fills it.
-func NewBook() *Book { return &Book{places: map[string]*placeEntries{}} }
+func NewBook() *Book { return &Book{places: map[string]*placeEntries{}, strs: newStrtab()} }
 
 var (
 	booksMu sync.Mutex
@@ -147,7 +149,7 @@ func (b *Book) Sync(ctx context.Context, m *monitor.Monitor) error {
 		if !ok {
 			return errNotIndexed
 		}
-		if e, ok := entryOf(c); ok {
+		if e, ok := entryOf(c, b.strs); ok {
 			e.num = n
 			b.add(c.Place(), e)
 		}
@@ -205,9 +207,9 @@ func (b *Book) Compute(m *monitor.Monitor, idx *ledger.Index, q Query) []Result 
 				if p := b.places[name]; p != nil {
 					live = grow(live, len(p.nums))
 					idx.LiveNums(p.nums, q.KnownAt, live)
-					f = derive(name, p.es, live, q.Day)
+					f = derive(name, p.es, b.strs, live, q.Day)
 				} else {
-					f = derive(name, nil, nil, q.Day)
+					f = derive(name, nil, b.strs, nil, q.Day)
 				}
 				out[i] = decide(f, rules)
 				label(m, &out[i])
@@ -237,7 +239,7 @@ func (b *Book) Load(idx *ledger.Index, cs ...*ledger.Claim) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, c := range cs {
-		if e, ok := entryOf(c); ok {
+		if e, ok := entryOf(c, b.strs); ok {
 			if n, ok := idx.CursorOf(c.ID); ok {
 				e.num = n
 				b.add(c.Place(), e)

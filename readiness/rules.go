@@ -348,7 +348,8 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 	}
 	status := ""
 	var out []Reason
-	var used []int
+	var ubuf [16]int
+	used := ubuf[:0]
 	for i := range r.Rules {
 		rl := &r.Rules[i]
 		if status != "" && rl.Status != status {
@@ -359,6 +360,9 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 			continue
 		}
 		status = rl.Status
+		if out == nil {
+			out = make([]Reason, 0, 4)
+		}
 		out = append(out, reason(rl, f, used))
 	}
 	if status == "" {
@@ -368,7 +372,7 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 }
 
 func reason(rl *Rule, f *Facts, used []int) Reason {
-	rs := Reason{Rule: rl.ID, of: f}
+	rs := Reason{Rule: rl.ID, of: f, facts: make([]int, 0, 8), Claims: make([]string, 0, 8)}
 	add := func(i int) {
 		v := &f.vals[i]
 		if !v.set || slices.Contains(rs.facts, i) {

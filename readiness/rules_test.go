@@ -45,12 +45,13 @@ func TestDecide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := derive("p", nil, nil, 0)
+	tab := newStrtab()
+	f := derive("p", nil, tab, nil, 0)
 	if st, rs := rules.Decide(f); st != Unknown || rs[0].Rule != "no-evidence" {
 		t.Errorf("no evidence: %s %v", st, rs)
 	}
-	es := []entry{{id: "c1", num: -1, kind: eService, key: "water", word: "under_repair", to: 1 << 30}}
-	f = derive("p", es, nil, 10)
+	es := []entry{{id: tab.in("c1"), num: -1, kind: eService, key: tab.in("water"), word: tab.in("under_repair"), to: 1 << 30}}
+	f = derive("p", es, tab, nil, 10)
 	st, rs := rules.Decide(f)
 	if st != NotReady || len(rs) != 1 || rs[0].Text != "no survey; water under repair" || rs[0].Claims[0] != "c1" {
 		t.Errorf("got %s %+v", st, rs)
