@@ -452,19 +452,27 @@ func (f *Facts) hazards(t *strtab, hazard, releases []*entry) {
 	if len(hazard) == 0 && len(releases) == 0 {
 		return
 	}
-	f.Areas = make([]Area, 0, len(hazard))
+	// The areas' keys, sorted by id, then one Area per key.
 	var kbuf [16]sym
 	keys := kbuf[:0]
-	get := func(id sym) *Area {
-		for i, k := range keys {
-			if k == id {
-				return &f.Areas[i]
-			}
-		}
-		keys = append(keys, id)
-		f.Areas = append(f.Areas, Area{ID: t.str(id)})
-		return &f.Areas[len(f.Areas)-1]
+	for _, e := range hazard {
+		keys = append(keys, e.key) // one declaration per area already
 	}
+	for _, e := range releases {
+		if !slices.Contains(keys, e.key) {
+			keys = append(keys, e.key)
+		}
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && t.str(keys[j]) < t.str(keys[j-1]); j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	f.Areas = make([]Area, len(keys))
+	for i, k := range keys {
+		f.Areas[i].ID = t.str(k)
+	}
+	get := func(id sym) *Area { return &f.Areas[slices.Index(keys, id)] }
 	for _, e := range hazard {
 		a := get(e.key)
 		a.Status, a.DeclaredM2, a.Devices = t.str(e.word), e.best, e.devices
@@ -499,7 +507,6 @@ func (f *Facts) hazards(t *strtab, hazard, releases []*entry) {
 		}
 		a.Claims = flat[lo:len(flat):len(flat)]
 	}
-	slices.SortFunc(f.Areas, func(a, b Area) int { return strings.Compare(a.ID, b.ID) })
 	for i := range f.Areas {
 		a := &f.Areas[i]
 		a.RemainingM2 = math.Max(0, a.DeclaredM2-a.ReleasedM2())
