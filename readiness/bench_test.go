@@ -12,6 +12,7 @@ import (
 	"truce/ledger"
 	"truce/monitor"
 	"truce/readiness"
+	"truce/store"
 	"truce/store/sqlite"
 )
 
@@ -103,4 +104,53 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkReadinessStore is the baseline: every place read from SQLite
+// (the index selects each place's claims, the store decodes them), on a
+// ledger of 1,000 places × 50 claims; compare per place with the book.
+func BenchmarkReadinessStore(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	m, err := monitor.Open(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const places = 1000
+	batch := store.Batch{Sources: []store.SourceText{{Source: ledger.Source{ID: "s", Kind: "dataset", Title: "synthetic"}, Text: "synthetic"}}}
+	for p := range places {
+		id := fmt.Sprintf("p%05d", p)
+		batch.Places = append(batch.Places, ledger.Place{ID: id, Kind: "district", Label: id, Names: []ledger.Name{{Name: id}}})
+	}
+	batch.Claims = synthetic(places, 50)
+	if err := m.Write(ctx, batch); err != nil {
+		b.Fatal(err)
+	}
+	q := readiness.Query{Day: day("2022-06-01"), Rules: readiness.DefaultRules()}
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range batch.Places {
+				q.Place = p.ID
+				if _, err := readiness.Place(ctx, m, m.Index, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	q.Place = ""
+	book, err := readiness.Of(ctx, m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("book", func(b *testing.B) {
+		for b.Loop() {
+			if rs := book.Compute(m, m.Index, q); len(rs) != places {
+				b.Fatalf("%d places", len(rs))
+			}
+		}
+	})
 }
