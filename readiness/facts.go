@@ -65,6 +65,14 @@ func (t *strtab) in(s string) sym {
 	return n
 }
 
+// add keeps a string known to be new (a claim id) without indexing it:
+// half a million ids in the map would be half a million more pointers for
+// every garbage collection to follow.
+func (t *strtab) add(s string) sym {
+	t.s = append(t.s, s)
+	return sym(len(t.s) - 1)
+}
+
 func (t *strtab) str(n sym) string { return t.s[n] }
 
 // entry is the part of a claim readiness reads. Entries are small and kept
@@ -88,7 +96,7 @@ type entry struct {
 // entryOf reads a claim; ok is false for claims readiness does not use.
 func entryOf(c *ledger.Claim, t *strtab) (entry, bool) {
 	nan := math.NaN()
-	e := entry{id: t.in(c.ID), num: -1, from: c.Valid.From.First(), to: c.Valid.To.Last(),
+	e := entry{id: t.add(c.ID), num: -1, from: c.Valid.From.First(), to: c.Valid.To.Last(),
 		recorded: c.RecordedAt.UnixMicro(), low: nan, best: nan, high: nan, date: t.in(c.Valid.From.String())}
 	if c.Valid.From.IsZero() {
 		e.from = ledger.MinDay
@@ -373,7 +381,20 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 			}
 		}
 	}
-	boxes := make([]countBox, 0, 3*len(rounds)+4)
+	nbox := 0
+	for i := range rounds {
+		for _, e := range rounds[i].of {
+			if e != nil {
+				nbox++
+			}
+		}
+	}
+	for _, e := range latest {
+		if e != nil {
+			nbox++
+		}
+	}
+	boxes := make([]countBox, 0, nbox)
 	if len(rounds) > 0 {
 		slices.SortFunc(rounds, func(a, b roundEntries) int {
 			if a.at.from != b.at.from {
