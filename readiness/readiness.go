@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,10 +109,12 @@ type Book struct {
 	mu     sync.RWMutex
 	seq    int64
 	places map[string]*placeEntries
+	list   []*placeEntries // the same, in the order first seen
 	strs   *strtab
 }
 
 type placeEntries struct {
+	name string
 	es   []entry
 	nums []int32
 }
@@ -165,8 +168,9 @@ func (b *Book) Sync(ctx context.Context, m *monitor.Monitor) error {
 func (b *Book) add(place string, e entry) {
 	p := b.places[place]
 	if p == nil {
-		p = &placeEntries{}
+		p = &placeEntries{name: place}
 		b.places[place] = p
+		b.list = append(b.list, p)
 	}
 	p.es = append(p.es, e)
 	p.nums = append(p.nums, e.num)
@@ -177,52 +181,63 @@ func (b *Book) add(place string, e entry) {
 // label. idx decides which claims count (m.Index, or its public view).
 func (b *Book) Compute(m *monitor.Monitor, idx *ledger.Index, q Query) []Result {
 	rules := rulesOr(q.Rules)
+	g := m.Gazetteer()
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	var names []string
+	type job struct {
+		name string
+		p    *placeEntries
+		gaz  ledger.Place
+	}
+	var jobs []job
 	if q.Place != "" {
-		names = []string{q.Place}
+		jobs = []job{{name: q.Place, p: b.places[q.Place]}}
 	} else {
-		seen := map[string]bool{}
-		for p := range b.places {
-			seen[p] = true
-			names = append(names, p)
+		jobs = make([]job, 0, len(b.list))
+		for _, p := range b.list {
+			jobs = append(jobs, job{name: p.name, p: p})
 		}
 		for _, p := range m.Places() {
-			if (p.Kind == "district" || p.Kind == "settlement") && !seen[p.ID] {
-				names = append(names, p.ID)
+			if (p.Kind == "district" || p.Kind == "settlement") && b.places[p.ID] == nil {
+				jobs = append(jobs, job{name: p.ID})
 			}
 		}
 	}
-	out := make([]Result, len(names))
+	for i := range jobs {
+		jobs[i].gaz, _ = g.Place(jobs[i].name)
+		if jobs[i].gaz.Label == "" {
+			jobs[i].gaz.Label = jobs[i].name
+		}
+	}
+	slices.SortFunc(jobs, func(a, b job) int {
+		if c := strings.Compare(a.gaz.Label, b.gaz.Label); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	out := make([]Result, len(jobs))
 	// Places are independent: share them among the cores.
-	workers := min(runtime.GOMAXPROCS(0), 1+len(names)/256)
+	workers := min(runtime.GOMAXPROCS(0), 1+len(jobs)/256)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var live []bool
-			for i := w; i < len(names); i += workers {
-				name := names[i]
+			for i := w; i < len(jobs); i += workers {
+				j := &jobs[i]
 				var f *Facts
-				if p := b.places[name]; p != nil {
+				if p := j.p; p != nil {
 					live = grow(live, len(p.nums))
 					idx.LiveNums(p.nums, q.KnownAt, live)
-					f = derive(name, p.es, b.strs, live, q.Day)
+					f = derive(j.name, p.es, b.strs, live, q.Day)
 				} else {
-					f = derive(name, nil, b.strs, nil, q.Day)
+					f = derive(j.name, nil, b.strs, nil, q.Day)
 				}
 				out[i] = decide(f, rules)
-				label(m, &out[i])
+				out[i].Label, out[i].Kind, out[i].Point = j.gaz.Label, j.gaz.Kind, j.gaz.Point
 			}
 		})
 	}
 	wg.Wait()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Label != out[j].Label {
-			return out[i].Label < out[j].Label
-		}
-		return out[i].Facts.Place < out[j].Facts.Place
-	})
 	return out
 }
 

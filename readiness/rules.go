@@ -372,18 +372,14 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 }
 
 func reason(rl *Rule, f *Facts, used []int) Reason {
-	rs := Reason{Rule: rl.ID, of: f, facts: make([]int, 0, 8), Claims: make([]string, 0, 8)}
+	rs := Reason{Rule: rl.ID, of: f, facts: make([]int, 0, 8), Claims: make([]string, 0, 16)}
 	add := func(i int) {
 		v := &f.vals[i]
 		if !v.set || slices.Contains(rs.facts, i) {
 			return
 		}
 		rs.facts = append(rs.facts, i)
-		for _, id := range f.claimsOf(i) {
-			if !slices.Contains(rs.Claims, id) {
-				rs.Claims = append(rs.Claims, id)
-			}
-		}
+		rs.Claims = append(rs.Claims, f.claimsOf(i)...)
 	}
 	for _, i := range used {
 		add(i)
@@ -406,6 +402,8 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 		}
 	}
 	rs.Text = b.String()
+	slices.Sort(rs.Claims)
+	rs.Claims = slices.Compact(rs.Claims)
 	if rs.Claims == nil {
 		rs.Claims = []string{}
 	}
