@@ -40,6 +40,7 @@ var statusCode = map[string]uint8{Candidate: 1, Accepted: acceptedCode, Rejected
 
 // acceptedCode is statusCode[Accepted], for hot loops that should not hash a string per claim.
 const acceptedCode uint8 = 2
+
 var statusName = [...]string{"", Candidate, Accepted, Rejected}
 
 // Index holds every claim in a compact form and answers the derived views:
