@@ -20,12 +20,12 @@ var Kinds = []string{ledger.KindHazard, ledger.KindRelease, ledger.KindService, 
 
 // Result is one place's readiness at a date, with the facts and reasons.
 type Result struct {
-	*Facts
 	Label   string        `json:"label"`
 	Kind    string        `json:"kind,omitempty"`
 	Point   *ledger.Point `json:"point,omitempty"`
 	Status  string        `json:"status"`
 	Reasons []Reason      `json:"reasons"`
+	*Facts
 }
 
 // MarshalJSON adds the named facts ("facts": {name: value}) beside the
