@@ -295,11 +295,14 @@ func (e *entry) inForce(day ledger.Day) bool {
 }
 
 // later orders entries by valid start, then recorded time.
-func later(a, b *entry) bool {
+func later(t *strtab, a, b *entry) bool {
 	if a.from != b.from {
 		return a.from > b.from
 	}
-	return a.recorded > b.recorded
+	if a.recorded != b.recorded {
+		return a.recorded > b.recorded
+	}
+	return t.str(a.id) > t.str(b.id) // whatever order the entries come in
 }
 
 // derive computes a place's facts at day from its entries; live[i] says
@@ -329,11 +332,11 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 		f.Claims = append(f.Claims, t.str(e.id))
 		switch e.kind {
 		case eHazard:
-			hazard = keep(hazard, e)
+			hazard = keep(t, hazard, e)
 		case eRelease:
 			releases = append(releases, e)
 		case eService:
-			service = keep(service, e)
+			service = keep(t, service, e)
 		case eDisplaced, eHosted, eReturned:
 			k := -1
 			for j := range rounds {
@@ -349,7 +352,7 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 			r := &rounds[k]
 			slot := &r.of[e.kind-eDisplaced]
 			// Two reports of one round: the later valid, then the later recorded.
-			if *slot == nil || later(e, *slot) {
+			if *slot == nil || later(t, e, *slot) {
 				*slot = e
 			}
 			if r.at == nil || e.from > r.at.from {
@@ -357,7 +360,7 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 			}
 			fallthrough
 		case eCasualties:
-			if l := latest[e.kind]; l == nil || later(e, l) {
+			if l := latest[e.kind]; l == nil || later(t, e, l) {
 				latest[e.kind] = e
 			}
 		case eMineEvent:
@@ -441,10 +444,10 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 }
 
 // keep puts e in l, replacing the entry of the same key if e is later.
-func keep(l []*entry, e *entry) []*entry {
+func keep(t *strtab, l []*entry, e *entry) []*entry {
 	for i, x := range l {
 		if x.key == e.key {
-			if later(e, x) {
+			if later(t, e, x) {
 				l[i] = e
 			}
 			return l

@@ -1,6 +1,7 @@
 package readiness
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -172,8 +173,14 @@ func (b *Book) add(place string, e entry) {
 		b.places[place] = p
 		b.list = append(b.list, p)
 	}
-	p.es = append(p.es, e)
-	p.nums = append(p.nums, e.num)
+	// Keep entries in order of valid start, so that a date needs only a
+	// prefix; appends are mostly in order already.
+	i := len(p.es)
+	for i > 0 && p.es[i-1].from > e.from {
+		i--
+	}
+	p.es = slices.Insert(p.es, i, e)
+	p.nums = slices.Insert(p.nums, i, e.num)
 }
 
 // Compute gives readiness at q.Day for q.Place, or for every place with
@@ -226,9 +233,11 @@ func (b *Book) Compute(m *monitor.Monitor, idx *ledger.Index, q Query) []Result 
 				j := &jobs[i]
 				var f *Facts
 				if p := j.p; p != nil {
-					live = grow(live, len(p.nums))
-					idx.LiveNums(p.nums, q.KnownAt, live)
-					f = derive(j.name, p.es, b.strs, live, q.Day)
+					// Only entries that started by the date can count.
+					hi, _ := slices.BinarySearchFunc(p.es, q.Day+1, func(e entry, d ledger.Day) int { return cmp.Compare(e.from, d) })
+					live = grow(live, hi)
+					idx.LiveNums(p.nums[:hi], q.KnownAt, live)
+					f = derive(j.name, p.es[:hi], b.strs, live, q.Day)
 				} else {
 					f = derive(j.name, nil, b.strs, nil, q.Day)
 				}
