@@ -276,3 +276,16 @@ func num(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
 }
+
+// FactClaims are the claims behind every fact the claims establish, by name.
+func (f *Facts) FactClaims() map[string][]string {
+	out := map[string][]string{}
+	for i, d := range FactList {
+		if f.vals[i].set {
+			ids := slices.Clone(f.claimsOf(i))
+			slices.Sort(ids)
+			out[d.Name] = slices.Compact(ids)
+		}
+	}
+	return out
+}

@@ -29,18 +29,20 @@ type Result struct {
 	*Facts
 }
 
-// MarshalJSON adds the named facts ("facts": {name: value}) beside the
-// structured ones.
+// MarshalJSON adds the named facts ("facts": {name: value}) and the claims
+// behind each ("fact_claims": {name: [id]}) beside the structured ones.
 func (r Result) MarshalJSON() ([]byte, error) {
 	type plain Result
 	var v map[string]any
+	var by map[string][]string
 	if r.Facts != nil {
-		v = r.Facts.Values()
+		v, by = r.Facts.Values(), r.Facts.FactClaims()
 	}
 	return json.Marshal(struct {
 		plain
-		Values map[string]any `json:"facts"`
-	}{plain(r), v})
+		Values map[string]any      `json:"facts"`
+		By     map[string][]string `json:"fact_claims"`
+	}{plain(r), v, by})
 }
 
 // Evaluate derives a place's facts from its claims (accepted, current and

@@ -2,6 +2,7 @@ package readiness_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -384,5 +385,44 @@ func TestKarabakhIsUnknown(t *testing.T) {
 	}
 	if withFigures == 0 {
 		t.Error("no place carries the displaced and returned figures")
+	}
+}
+
+// Every fact in the JSON names the claims behind it.
+func TestJSONNamesClaimsPerFact(t *testing.T) {
+	m := open(t)
+	district(t, m)
+	r, err := readiness.Place(context.Background(), m, m.Index, readiness.Query{Day: day("2021-04-20"), Place: "north"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Status     string
+		Facts      map[string]any
+		FactClaims map[string][]string `json:"fact_claims"`
+		Reasons    []struct {
+			Rule   string
+			Facts  map[string]any
+			Claims []string
+		}
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	for name := range got.Facts {
+		if len(got.FactClaims[name]) == 0 {
+			t.Errorf("fact %s names no claims", name)
+		}
+	}
+	if !reflect.DeepEqual(got.FactClaims["service.water"], []string{"s4"}) || !reflect.DeepEqual(got.FactClaims["returned.share"], []string{"d2", "r2"}) ||
+		!reflect.DeepEqual(got.FactClaims["hazard.suspected_m2"], []string{"h2", "l1"}) {
+		t.Errorf("fact claims: %v", got.FactClaims)
+	}
+	if got.Status != "not_ready" || got.Reasons[0].Facts["hazard.confirmed_remaining_m2"] != 6000.0 {
+		t.Errorf("JSON: %s", b)
 	}
 }
