@@ -168,28 +168,30 @@ func (f *Facts) fill() {
 }
 
 // claimsOf lists the claims a fact is derived from.
-func (f *Facts) claimsOf(i int) []string {
+func (f *Facts) claimsOf(i int) []string { return f.appendClaims(nil, i) }
+
+// appendClaims appends the claims a fact is derived from to dst.
+func (f *Facts) appendClaims(dst []string, i int) []string {
 	if !f.vals[i].set {
-		return nil
+		return dst
 	}
 	one := func(c *Count) []string {
-		if c == nil {
-			return nil
+		if c != nil {
+			dst = append(dst, c.Claim)
 		}
-		return []string{c.Claim}
+		return dst
 	}
 	areas := func(keep func(a *Area) bool) []string {
-		var out []string
 		for j := range f.Areas {
 			if keep(&f.Areas[j]) {
-				out = append(out, f.Areas[j].Claims...)
+				dst = append(dst, f.Areas[j].Claims...)
 			}
 		}
-		return out
+		return dst
 	}
 	switch {
 	case i == fEvidence:
-		return f.Claims
+		return append(dst, f.Claims...)
 	case i == fSuspected || i == fSuspectedRemaining:
 		return areas(func(a *Area) bool { return a.Status == "suspected" })
 	case i == fConfirmed || i == fConfirmedRemaining:
@@ -201,29 +203,29 @@ func (f *Facts) claimsOf(i int) []string {
 	case i == fCasualties:
 		return one(f.Casualties)
 	case i == fMineEvents:
-		return f.mineEvents
+		return append(dst, f.mineEvents...)
 	case i >= fDisplacedLow && i <= fDisplacedHigh:
 		return one(f.Displaced)
 	case i >= fReturnedLow && i <= fReturnedHigh:
 		return one(f.Returned)
 	case i == fReturnedShare:
-		return append(one(f.Returned), one(f.Displaced)...)
+		one(f.Returned)
+		return one(f.Displaced)
 	case i == fHosted:
 		return one(f.Hosted)
 	case i == fWarnings:
-		var out []string
 		for _, w := range f.Warnings {
-			out = append(out, w.Claims...)
+			dst = append(dst, w.Claims...)
 		}
-		return out
+		return dst
 	case i >= fService:
 		for _, s := range f.Services {
 			if s.Sector == Sectors[i-fService] {
-				return []string{s.Claim}
+				return append(dst, s.Claim)
 			}
 		}
 	}
-	return nil
+	return dst
 }
 
 func nonNil(a, b []string) []string {

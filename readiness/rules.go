@@ -372,19 +372,24 @@ func (r *Rules) Decide(f *Facts) (string, []Reason) {
 }
 
 func reason(rl *Rule, f *Facts, used []int) Reason {
-	rs := Reason{Rule: rl.ID, of: f, facts: make([]int, 0, 8), Claims: make([]string, 0, 16)}
+	rs := Reason{Rule: rl.ID, of: f}
+	// Gather on the stack; keep exact-size copies.
+	var fbuf [16]int
+	var cbuf [64]string
+	facts, claims := fbuf[:0], cbuf[:0]
 	add := func(i int) {
 		v := &f.vals[i]
-		if !v.set || slices.Contains(rs.facts, i) {
+		if !v.set || slices.Contains(facts, i) {
 			return
 		}
-		rs.facts = append(rs.facts, i)
-		rs.Claims = append(rs.Claims, f.claimsOf(i)...)
+		facts = append(facts, i)
+		claims = f.appendClaims(claims, i)
 	}
 	for _, i := range used {
 		add(i)
 	}
 	var b strings.Builder
+	b.Grow(len(rl.Reason) + 24)
 	for _, sg := range rl.text {
 		if sg.fact < 0 {
 			b.WriteString(sg.lit)
@@ -402,10 +407,11 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 		}
 	}
 	rs.Text = b.String()
-	slices.Sort(rs.Claims)
-	rs.Claims = slices.Compact(rs.Claims)
+	slices.Sort(claims)
+	rs.Claims = slices.Clone(slices.Compact(claims))
 	if rs.Claims == nil {
 		rs.Claims = []string{}
 	}
+	rs.facts = slices.Clone(facts)
 	return rs
 }
