@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -94,10 +95,10 @@ func runReadiness(ctx context.Context, e *env, args []string) error {
 	for _, r := range rs {
 		left, rel := "-", "-"
 		if v, _, ok := r.Value("hazard.remaining_m2"); ok {
-			left = fmt.Sprint(v)
+			left = strconv.FormatFloat(v.(float64), 'f', -1, 64)
 		}
 		if v, _, ok := r.Value("hazard.released_m2"); ok {
-			rel = fmt.Sprint(v)
+			rel = strconv.FormatFloat(v.(float64), 'f', -1, 64)
 		}
 		for i, rs := range r.Reasons {
 			if i == 0 {
@@ -129,7 +130,7 @@ func printDetail(e *env, r readiness.Result) {
 	if len(r.Areas) > 0 {
 		fmt.Fprintln(tw, "  HAZARD AREA\tSTATUS\tDECLARED m2\tCANCELLED\tREDUCED\tCLEARED\tREMAINING\tDEVICES FOUND/DESTROYED\tCLAIMS")
 		for _, a := range r.Areas {
-			fmt.Fprintf(tw, "  %s\t%s\t%g\t%g\t%g\t%g\t%g\t%d/%d\t%s\n", a.ID, orDash(a.Status), a.DeclaredM2, a.CancelledM2, a.ReducedM2,
+			fmt.Fprintf(tw, "  %s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d/%d\t%s\n", a.ID, orDash(a.Status), a.DeclaredM2, a.CancelledM2, a.ReducedM2,
 				a.ClearedM2, a.RemainingM2, a.Devices, a.Destroyed, claimList(a.Claims))
 		}
 	}
@@ -155,15 +156,15 @@ func countText(c *readiness.Count) string {
 	}
 	s := ""
 	if c.Best != nil {
-		s = fmt.Sprintf("%g", *c.Best)
+		s = strconv.FormatFloat(*c.Best, 'f', -1, 64)
 	}
 	if c.Low != nil || c.High != nil {
 		lo, hi := "?", "?"
 		if c.Low != nil {
-			lo = fmt.Sprintf("%g", *c.Low)
+			lo = strconv.FormatFloat(*c.Low, 'f', -1, 64)
 		}
 		if c.High != nil {
-			hi = fmt.Sprintf("%g", *c.High)
+			hi = strconv.FormatFloat(*c.High, 'f', -1, 64)
 		}
 		s = strings.TrimSpace(s + " (" + lo + "-" + hi + ")")
 	}
