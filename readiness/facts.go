@@ -392,10 +392,8 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 			}
 		}
 	}
-	for _, e := range latest {
-		if e != nil {
-			nbox++
-		}
+	if latest[eCasualties] != nil {
+		nbox++
 	}
 	boxes := make([]countBox, 0, nbox)
 	if len(rounds) > 0 {
@@ -427,14 +425,23 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 			}
 		}
 	}
-	if e := latest[eDisplaced]; e != nil {
-		f.Displaced = countOf(e, t, &boxes)
-	}
-	if e := latest[eReturned]; e != nil {
-		f.Returned = countOf(e, t, &boxes)
-	}
-	if e := latest[eHosted]; e != nil {
-		f.Hosted = countOf(e, t, &boxes)
+	// The latest figure of a kind won its round too: share that count.
+	for _, k := range []struct {
+		kind uint8
+		dst  **Count
+	}{{eDisplaced, &f.Displaced}, {eReturned, &f.Returned}, {eHosted, &f.Hosted}} {
+		e := latest[k.kind]
+		if e == nil {
+			continue
+		}
+		for i := range boxes {
+			if boxes[i].c.Claim == t.str(e.id) {
+				*k.dst = &boxes[i].c
+			}
+		}
+		if *k.dst == nil {
+			*k.dst = countOf(e, t, &boxes)
+		}
 	}
 	if e := latest[eCasualties]; e != nil {
 		f.Casualties = countOf(e, t, &boxes)
