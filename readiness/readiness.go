@@ -125,6 +125,9 @@ type placeEntries struct {
 // NewBook makes an empty book; Sync fills it.
 func NewBook() *Book { return &Book{places: map[string]*placeEntries{}, strs: newStrtab()} }
 
+// books are kept for the life of the process, one per monitor (a process
+// serves one ledger); the monitor is shared by CLI and server code that
+// knows nothing of readiness, hence a table here rather than a field there.
 var (
 	booksMu sync.Mutex
 	books   = map[*monitor.Monitor]*Book{}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Statuses a place can have. Unknown is never a rule's to give: it is what a
@@ -24,14 +25,15 @@ const (
 //go:embed rules.json
 var defaultRules []byte
 
-// DefaultRules are the rules truce ships with (readiness/rules.json).
-func DefaultRules() *Rules {
+// DefaultRules are the rules truce ships with (readiness/rules.json),
+// parsed once; rules are never changed after parsing.
+var DefaultRules = sync.OnceValue(func() *Rules {
 	r, err := ParseRules(defaultRules, "rules.json")
 	if err != nil {
 		panic(err) // the embedded file is tested
 	}
 	return r
-}
+})
 
 // Rules decide a status from facts: tried in order, the first rule that
 // matches sets the status, and every matching rule of that status gives a
