@@ -164,6 +164,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{"bad count", "#adm1+name,#date,#affected+returnees\nNorth,2021-01-01,many\n", readiness.Returns, `bad.geojson:2: invalid: column 3: "many": want a count >= 0`},
 		{"negative count", "#adm1+name,#date,#affected+returnees\nNorth,2021-01-01,-3\n", readiness.Returns, `"-3": want a count >= 0`},
 		{"bad date", "#adm1+name,#date,#affected+idps\nNorth,15/01/2021,3\n", readiness.Returns, `column 2: #date "15/01/2021"`},
+		{"bad quoting", "#adm1+name,#date,#affected+idps\nNorth,2021-01-01,\"3\n", readiness.Returns, `line 2`},
 	} {
 		_, err := tc.read([]byte(tc.data), importer(m, "bad.geojson"))
 		if err == nil || !store.IsInvalid(err) || !strings.Contains(err.Error(), tc.want) {
@@ -183,5 +184,23 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	err = m.Write(context.Background(), b)
 	if err == nil || !strings.Contains(err.Error(), "hazard area A2: invalid: 6000 m2 released") || !strings.Contains(err.Error(), "more than the 5000 m2 declared") {
 		t.Errorf("over-release: %v", err)
+	}
+}
+
+// A byte-order mark before the hashtag row is not part of the first tag,
+// and spans still point at the row.
+func TestReturnsWithByteOrderMark(t *testing.T) {
+	m := withPolygons(t)
+	data := []byte("\ufeff#adm1+name,#date,#affected+returnees\nSouth,2021-02-01,40\n")
+	b, err := readiness.Returns(data, importer(m, "bom.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := b.Claims[0].Attributions[0]
+	if got := string(data[a.Start:a.End]); got != "South,2021-02-01,40" || a.Quote != got {
+		t.Errorf("span %q, quote %q", got, a.Quote)
+	}
+	if err := m.Write(context.Background(), b); err != nil {
+		t.Fatal(err)
 	}
 }

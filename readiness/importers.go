@@ -288,7 +288,11 @@ func parseTag(s string) (hxl, bool) {
 func Returns(data []byte, im Import) (store.Batch, error) {
 	src := im.source(data, "returns")
 	b := store.Batch{Sources: []store.SourceText{src}}
-	r := csv.NewReader(bytes.NewReader(data))
+	base := 0 // spans count from the file's start, byte-order mark included
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		base = 3
+	}
+	r := csv.NewReader(bytes.NewReader(data[base:]))
 	r.FieldsPerRecord = -1
 	type col struct {
 		i int
@@ -299,15 +303,15 @@ func Returns(data []byte, im Import) (store.Batch, error) {
 	var tagLine int
 	n := 0
 	for {
-		rowStart := int(r.InputOffset())
+		rowStart := base + int(r.InputOffset())
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return b, fmt.Errorf("%s:%d: %w: %v", im.Name, line, ledger.ErrInvalid, err)
+		if err != nil { // a csv.ParseError names its line
+			return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
 		}
+		line, _ := r.FieldPos(0)
 		if tagLine == 0 {
 			tags := 0
 			for _, cell := range rec {
@@ -362,7 +366,7 @@ func Returns(data []byte, im Import) (store.Batch, error) {
 			}
 			continue
 		}
-		rowEnd := int(r.InputOffset())
+		rowEnd := base + int(r.InputOffset())
 		quote := strings.TrimRight(string(data[rowStart:rowEnd]), "\r\n")
 		bad := func(col int, format string, a ...any) error {
 			return fmt.Errorf("%s:%d: %w: column %d: %s", im.Name, line, ledger.ErrInvalid, col+1, fmt.Sprintf(format, a...))
