@@ -276,3 +276,50 @@ func (b *Book) Load(idx *ledger.Index, cs ...*ledger.Claim) {
 		}
 	}
 }
+
+// Change is a date on which a place's readiness changed: its status and
+// reasons from then on.
+type Change struct {
+	Date    string   `json:"date"`
+	Status  string   `json:"status"`
+	Reasons []Reason `json:"reasons"`
+}
+
+// History is a place's readiness over time, as known at q.KnownAt: one
+// change per date on which the status or its reasons changed, up to q.Day
+// (zero: every date claims mention). It reads the place's claims once and
+// evaluates at each date a claim starts or ends.
+func History(ctx context.Context, m *monitor.Monitor, idx *ledger.Index, q Query) ([]Change, error) {
+	ids, _, _ := idx.Select(ledger.Filter{Place: q.Place, Kinds: Kinds, Status: ledger.Accepted, Current: true, KnownAt: q.KnownAt, To: q.Day})
+	cs, err := m.ClaimsByID(ctx, ids, q.KnownAt)
+	if err != nil {
+		return nil, fmt.Errorf("readiness history of %s: %w", q.Place, err)
+	}
+	var days []ledger.Day
+	for _, c := range cs {
+		days = append(days, c.Valid.From.First())
+		if !c.Valid.To.IsZero() {
+			days = append(days, c.Valid.To.Last()+1)
+		}
+	}
+	slices.Sort(days)
+	days = slices.Compact(days)
+	rules := rulesOr(q.Rules)
+	out := []Change{}
+	key := ""
+	for _, d := range days {
+		if d == ledger.MinDay || q.Day != 0 && d > q.Day {
+			continue
+		}
+		r := Evaluate(q.Place, cs, d, rules)
+		k := r.Status
+		for _, rs := range r.Reasons {
+			k += "\x00" + rs.Text
+		}
+		if k != key {
+			out = append(out, Change{Date: d.String(), Status: r.Status, Reasons: r.Reasons})
+			key = k
+		}
+	}
+	return out, nil
+}

@@ -426,3 +426,30 @@ func TestJSONNamesClaimsPerFact(t *testing.T) {
 		t.Errorf("JSON: %s", b)
 	}
 }
+
+// The district's readiness over time, and as the record stood in May.
+func TestHistory(t *testing.T) {
+	m := open(t)
+	district(t, m)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		known string
+		want  []string
+	}{
+		// Returns reported on 15 January, April and July change no reason.
+		{"", []string{"2021-01-01 not_ready", "2021-03-10 not_ready", "2021-04-01 not_ready", "2021-06-30 partly_ready", "2021-07-01 ready"}},
+		{"2021-05-01", []string{"2021-01-01 not_ready", "2021-03-10 not_ready", "2021-04-01 not_ready"}},
+	} {
+		h, err := readiness.History(ctx, m, m.Index, readiness.Query{Place: "north", KnownAt: knownAt(tc.known)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range h {
+			got = append(got, c.Date+" "+c.Status)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("known at %q:\n got %v\nwant %v", tc.known, got, tc.want)
+		}
+	}
+}

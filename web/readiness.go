@@ -8,6 +8,35 @@ import (
 
 func init() {
 	addRoute("GET /api/v1/readiness", func(s *Server) handler { return s.readiness })
+	addRoute("GET /api/v1/readiness/{place}", func(s *Server) handler { return s.placeReadiness })
+}
+
+// placeReadiness is one place at a date and its readiness over time up to
+// it: each date its status or reasons changed.
+func (s *Server) placeReadiness(w http.ResponseWriter, r *http.Request) error {
+	q := query(r, "at", "known_at")
+	at, k := q.day("at", today()), q.knownAt("known_at")
+	if q.err != nil {
+		return q.err
+	}
+	pl, err := s.m.Place(r.PathValue("place"))
+	if err != nil {
+		return err
+	}
+	rq := readiness.Query{Day: at, KnownAt: k, Place: pl.ID}
+	res, err := readiness.Place(r.Context(), s.m, s.index(r), rq)
+	if err != nil {
+		return err
+	}
+	hist, err := readiness.History(r.Context(), s.m, s.index(r), rq)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"at": at.String(), "readiness": res, "history": hist}
+	if !k.IsZero() {
+		body["known_at"] = k
+	}
+	return writeJSON(w, r, body)
 }
 
 // readiness is return readiness per place at a date, with the facts, the

@@ -71,3 +71,38 @@ func TestReadinessAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceReadinessAPI(t *testing.T) {
+	srv, m := testServer(t)
+	mk := func(id, from string, h *ledger.Hazard, rl *ledger.Release) *ledger.Claim {
+		c := &ledger.Claim{ID: id, Valid: ledger.Interval{From: ledger.MustDate(from)}, Attributions: []ledger.Attribution{{Source: "wire", Start: 0, End: 7}},
+			RecordedBy: "t", Status: ledger.Accepted, Credibility: 2, Kind: ledger.KindHazard, Hazard: h, Release: rl}
+		if rl != nil {
+			c.Kind = ledger.KindRelease
+		}
+		return c
+	}
+	if err := m.Write(context.Background(), store.Batch{Claims: []*ledger.Claim{
+		mk("h", "2020-12-01", &ledger.Hazard{Place: "aghdam", Area: "AG-2", Status: "suspected", AreaM2: 900}, nil),
+		mk("r", "2021-02-01", nil, &ledger.Release{Place: "aghdam", Area: "AG-2", Method: "cancelled", AreaM2: 900}),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(srv.URL + "/api/v1/readiness/Akna?at=2021-03-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Readiness struct{ Status string }
+		History   []struct{ Date, Status string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	// Cancelled with no services known: partly ready, not ready.
+	if got.Readiness.Status != "partly_ready" || len(got.History) != 2 || got.History[0].Date != "2020-12-01" || got.History[0].Status != "not_ready" ||
+		got.History[1].Date != "2021-02-01" || got.History[1].Status != "partly_ready" {
+		t.Errorf("got %+v", got)
+	}
+}

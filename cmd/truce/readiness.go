@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "readiness", args: "--at DATE [--place P] [--known-at D] [--rules FILE] [--json]",
+	register(&command{name: "readiness", args: "--at DATE [--place P [--history]] [--known-at D] [--rules FILE] [--detail] [--json]",
 		summary: "return readiness per place: hazards, services, returns, and why", run: runReadiness})
 }
 
@@ -26,6 +26,7 @@ func runReadiness(ctx context.Context, e *env, args []string) error {
 	ka := fs.String("known-at", "", "as known at this recorded date (default: everything recorded)")
 	rulesFile := fs.String("rules", "", "rules file (JSON) replacing the built-in rules; see README")
 	detail := fs.Bool("detail", false, "also list hazardous areas, services and rounds per place")
+	history := fs.Bool("history", false, "with --place: each date up to --at on which the status or its reasons changed")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -54,6 +55,36 @@ func runReadiness(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	q := readiness.Query{Day: day, KnownAt: k, Rules: rules}
+	if *history {
+		if *place == "" {
+			return usageErr("--history needs --place")
+		}
+		p, err := m.Place(*place)
+		if err != nil {
+			return err
+		}
+		q.Place = p.ID
+		h, err := readiness.History(ctx, m, m.Index, q)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(e.stdout, map[string]any{"place": p.ID, "at": day.String(), "history": h})
+		}
+		fmt.Fprintf(e.stdout, "Return readiness of %s up to %s\n\n", p.Label, day)
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "FROM\tSTATUS\tWHY\tCLAIMS")
+		for _, c := range h {
+			for i, rs := range c.Reasons {
+				if i == 0 {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Date, strings.ReplaceAll(c.Status, "_", " "), rs.Text, claimList(rs.Claims))
+				} else {
+					fmt.Fprintf(tw, "\t\t%s\t%s\n", rs.Text, claimList(rs.Claims))
+				}
+			}
+		}
+		return tw.Flush()
+	}
 	var rs []readiness.Result
 	if *place != "" {
 		p, err := m.Place(*place)

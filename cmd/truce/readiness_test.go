@@ -59,5 +59,10 @@ func TestReadinessThroughTheCLI(t *testing.T) {
 	if st, _ := status("--at", "2021-06-01", "--rules", rules); st != "partly_ready" {
 		t.Errorf("with my rules: %s", st)
 	}
+	hist := truce(t, 0, "readiness", "--db", db, "--at", "2021-06-01", "--place", "aghdam-district", "--history")
+	if !strings.Contains(hist, "2021-02-01  not ready") || !strings.Contains(hist, "2021-05-01  not ready  confirmed hazardous area not yet released: 5000 m2") {
+		t.Errorf("history:\n%s", hist)
+	}
+	truce(t, 2, "readiness", "--db", db, "--history")
 	truce(t, 3, "readiness", "--db", db, "--rules", write("bad.json", `{"rules":[{"id":"x","status":"ready","when":{"fact":"nope","op":"exists"},"reason":"r"}]}`))
 }
