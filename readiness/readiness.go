@@ -296,7 +296,11 @@ func History(ctx context.Context, m *monitor.Monitor, idx *ledger.Index, q Query
 		return nil, fmt.Errorf("readiness history of %s: %w", q.Place, err)
 	}
 	var days []ledger.Day
+	t := newStrtab()
 	for _, c := range cs {
+		if _, ok := entryOf(c, t); !ok {
+			continue // an event other than a mine's, a figure of another metric
+		}
 		days = append(days, c.Valid.From.First())
 		if !c.Valid.To.IsZero() {
 			days = append(days, c.Valid.To.Last()+1)
