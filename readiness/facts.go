@@ -10,6 +10,7 @@ package readiness
 
 import (
 	"cmp"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -221,6 +222,9 @@ type Area struct {
 	Devices     int      `json:"devices_found"`
 	Destroyed   int      `json:"devices_destroyed"`
 	Claims      []string `json:"claims"`
+	// Geometry is the declared polygon, given for one place's answer (not
+	// the all-places one, which stays small).
+	Geometry json.RawMessage `json:"geometry,omitempty"`
 }
 
 // ReleasedM2 is the area released from it by any method.

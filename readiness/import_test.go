@@ -125,6 +125,9 @@ func TestImports(t *testing.T) {
 		r.Values()["returned.best"] != 2000.0 || r.Values()["displaced.best"] != 12000.0 {
 		t.Errorf("north after imports: %s %v", r.Status, r.Values())
 	}
+	if len(r.Areas) != 2 || r.Areas[0].ID != "A1" || !strings.Contains(string(r.Areas[0].Geometry), "Polygon") || r.Areas[1].Geometry != nil {
+		t.Errorf("area polygons: %+v", r.Areas)
+	}
 	if r.Displaced.Round != "R2" {
 		t.Errorf("latest displaced round %q", r.Displaced.Round)
 	}

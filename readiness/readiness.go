@@ -87,6 +87,19 @@ func Place(ctx context.Context, m *monitor.Monitor, idx *ledger.Index, q Query) 
 	}
 	r := Evaluate(q.Place, cs, q.Day, rulesOr(q.Rules))
 	label(m, &r)
+	// An area's first claim is its declaration in force: give its polygon.
+	byID := make(map[string]*ledger.Claim, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	for i := range r.Areas {
+		a := &r.Areas[i]
+		if len(a.Claims) > 0 {
+			if c := byID[a.Claims[0]]; c != nil && c.Hazard != nil && len(c.Hazard.Geometry) > 0 {
+				a.Geometry = json.RawMessage(c.Hazard.Geometry)
+			}
+		}
+	}
 	return r, nil
 }
 
