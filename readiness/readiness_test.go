@@ -3,6 +3,7 @@ package readiness_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -451,5 +452,41 @@ func TestHistory(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("known at %q:\n got %v\nwant %v", tc.known, got, tc.want)
 		}
+	}
+}
+
+// Answers while claims are being written (run with -race).
+func TestConcurrentWritesAndAnswers(t *testing.T) {
+	m := open(t)
+	ctx := context.Background()
+	done := make(chan error)
+	go func() {
+		for i := range 20 {
+			c := hazard(fmt.Sprintf("cw%d", i), "north", fmt.Sprintf("CW%d", i), "confirmed", 10, "2021-01-01")
+			if err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{c}}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for range 20 {
+		b, err := readiness.Of(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range b.Compute(m, m.Index, readiness.Query{Day: day("2021-02-01")}) {
+			if _, err := json.Marshal(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	b, _ := readiness.Of(ctx, m)
+	rs := b.Compute(m, m.Index, readiness.Query{Day: day("2021-02-01"), Place: "north"})
+	if rs[0].Values()["hazard.areas"] != 20.0 {
+		t.Errorf("after the writes: %v", rs[0].Values())
 	}
 }
