@@ -48,7 +48,7 @@ type FactDoc struct {
 // Facts lists every fact, with what it means; README copies this list.
 var FactList = func() []FactDoc {
 	l := []FactDoc{
-		{"evidence", "number", "claims about this place's hazards, services, displacement or casualties in force at the date (absent when none)"},
+		{"evidence", "number", "claims about this place's hazards, services, displacement or casualties in force at the date (absent when none); its claims are those the facts rest on"},
 		{"hazard.areas", "number", "hazardous areas known (declared, or with releases recorded)"},
 		{"hazard.open_areas", "number", "hazardous areas with area remaining"},
 		{"hazard.declared_m2", "number", "area declared hazardous (SHA + CHA), by each area's latest declaration"},
@@ -98,8 +98,8 @@ func (f *Facts) setNum(i int, v float64) {
 // fill computes the named facts from the structured ones. Which claims
 // stand behind a fact is worked out only when asked (claimsOf).
 func (f *Facts) fill() {
-	if len(f.Claims) > 0 {
-		f.setNum(fEvidence, float64(len(f.Claims)))
+	if f.evidence > 0 {
+		f.setNum(fEvidence, float64(f.evidence))
 	}
 	if len(f.Areas) > 0 {
 		var t [fConfirmedRemaining + 1]float64
@@ -191,7 +191,7 @@ func (f *Facts) appendClaims(dst []string, i int) []string {
 	}
 	switch {
 	case i == fEvidence:
-		return append(dst, f.Claims...)
+		return append(dst, f.Claims()...)
 	case i == fSuspected || i == fSuspectedRemaining:
 		return areas(func(a *Area) bool { return a.Status == "suspected" })
 	case i == fConfirmed || i == fConfirmedRemaining:

@@ -267,11 +267,38 @@ type Facts struct {
 	Casualties *Count    `json:"mine_casualties,omitempty"`
 	MineEvents int       `json:"mine_events,omitempty"`
 	Warnings   []Warning `json:"warnings,omitempty"`
-	// Claims is every claim the facts were derived from.
-	Claims []string `json:"claims"`
 
 	vals       [nFacts]fact
 	mineEvents []string
+	evidence   int // claims in force
+}
+
+// Claims are the claims the facts rest on: each area's declaration and
+// releases, each sector's latest report, each round's counts, the
+// casualty figure and the mine events; sorted.
+func (f *Facts) Claims() []string {
+	out := []string{}
+	for _, a := range f.Areas {
+		out = append(out, a.Claims...)
+	}
+	for _, s := range f.Services {
+		out = append(out, s.Claim)
+	}
+	for _, r := range f.Rounds {
+		for _, c := range []*Count{r.Displaced, r.Returned, r.Hosted} {
+			if c != nil {
+				out = append(out, c.Claim)
+			}
+		}
+	}
+	for _, c := range []*Count{f.Displaced, f.Returned, f.Hosted, f.Casualties} {
+		if c != nil {
+			out = append(out, c.Claim)
+		}
+	}
+	out = append(out, f.mineEvents...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // fact is one named value rules can read: a number, or a service status
@@ -330,10 +357,7 @@ func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *F
 		if live != nil && !live[i] || !e.inForce(day) {
 			continue
 		}
-		if f.Claims == nil {
-			f.Claims = make([]string, 0, len(es)-i)
-		}
-		f.Claims = append(f.Claims, t.str(e.id))
+		f.evidence++
 		switch e.kind {
 		case eHazard:
 			hazard = keep(t, hazard, e)

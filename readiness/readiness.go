@@ -29,20 +29,23 @@ type Result struct {
 	*Facts
 }
 
-// MarshalJSON adds the named facts ("facts": {name: value}) and the claims
-// behind each ("fact_claims": {name: [id]}) beside the structured ones.
+// MarshalJSON adds the named facts ("facts": {name: value}), the claims
+// behind each ("fact_claims": {name: [id]}) and all the claims the facts
+// rest on ("claims") beside the structured ones.
 func (r Result) MarshalJSON() ([]byte, error) {
 	type plain Result
 	var v map[string]any
 	var by map[string][]string
+	var cs []string
 	if r.Facts != nil {
-		v, by = r.Facts.Values(), r.Facts.FactClaims()
+		v, by, cs = r.Facts.Values(), r.Facts.FactClaims(), r.Facts.Claims()
 	}
 	return json.Marshal(struct {
 		plain
 		Values map[string]any      `json:"facts"`
 		By     map[string][]string `json:"fact_claims"`
-	}{plain(r), v, by})
+		Claims []string            `json:"claims"`
+	}{plain(r), v, by, cs})
 }
 
 // Evaluate derives a place's facts from its claims (accepted, current and
@@ -61,9 +64,6 @@ func Evaluate(place string, claims []*ledger.Claim, day ledger.Day, rules *Rules
 
 func decide(f *Facts, rules *Rules) Result {
 	st, rs := rules.Decide(f)
-	if f.Claims == nil {
-		f.Claims = []string{}
-	}
 	return Result{Facts: f, Status: st, Reasons: rs}
 }
 
