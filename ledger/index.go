@@ -36,7 +36,11 @@ type review struct {
 	status uint8
 }
 
-var statusCode = map[string]uint8{Candidate: 1, Accepted: 2, Rejected: 3}
+var statusCode = map[string]uint8{Candidate: 1, Accepted: acceptedCode, Rejected: 3}
+
+// acceptedCode is statusCode[Accepted], for hot loops that should not hash a string per claim.
+const acceptedCode uint8 = 2
+
 var statusName = [...]string{"", Candidate, Accepted, Rejected}
 
 // Index holds every claim in a compact form and answers the derived views:
@@ -274,7 +278,7 @@ func (x *Index) supersededAt(n int32, k int64) bool {
 		return false
 	}
 	for _, s := range x.supBy[n] {
-		if x.statusAt(s, k) == statusCode[Accepted] {
+		if x.statusAt(s, k) == acceptedCode {
 			return true
 		}
 	}
@@ -283,5 +287,17 @@ func (x *Index) supersededAt(n int32, k int64) bool {
 
 // live: accepted, recorded by k and not superseded by k.
 func (x *Index) live(n int32, k int64) bool {
-	return x.statusAt(n, k) == statusCode[Accepted] && !x.supersededAt(n, k)
+	return x.statusAt(n, k) == acceptedCode && !x.supersededAt(n, k)
+}
+
+// LiveNums sets live[i] to whether claim number nums[i] (see CursorOf) is
+// accepted and not superseded as known at knownAt, under one lock: views
+// that keep their own per-claim aggregates ask the index which still count.
+func (x *Index) LiveNums(nums []int32, knownAt time.Time, live []bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	for i, n := range nums {
+		live[i] = n >= 0 && int(n) < len(x.recs) && x.live(n, k)
+	}
 }
