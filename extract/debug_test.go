@@ -1,0 +1,28 @@
+package extract
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+
+	"truce/ledger"
+)
+
+func TestDebugDump(t *testing.T) {
+	f := os.Getenv("DUMP")
+	if f == "" {
+		t.Skip()
+	}
+	b, _ := os.ReadFile(f)
+	pub, _ := ledger.ParseDate(os.Getenv("PUB"))
+	r := testExtractor(t).Extract(string(b), Options{Source: "s", Published: pub})
+	for _, c := range r.Claims {
+		c.Attributions[0].Quote = ""
+		j, _ := json.Marshal(c)
+		fmt.Printf("%s\n   %q\n", j, string(b)[c.Attributions[0].Start:c.Attributions[0].End])
+	}
+	for _, m := range r.Mentions {
+		fmt.Printf("mention %+v\n", m)
+	}
+}
