@@ -43,7 +43,7 @@ func monthAt(toks []tok, i, end int) (m, next int) {
 		return 0, i
 	}
 	next = i + 1
-	if len(toks[i].low) <= 4 && next < end && toks[next].low == "." && toks[next].s == toks[i].e {
+	if abbrev[toks[i].low] && next < end && toks[next].low == "." && toks[next].s == toks[i].e {
 		next++
 	}
 	return m, next

@@ -14,7 +14,12 @@ func TestDebugDump(t *testing.T) {
 	if f == "" {
 		t.Skip()
 	}
-	b, _ := os.ReadFile(f)
+	raw, _ := os.ReadFile(f)
+	txt, _, err := Text(f, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := []byte(txt)
 	pub, _ := ledger.ParseDate(os.Getenv("PUB"))
 	r := testExtractor(t).Extract(string(b), Options{Source: "s", Published: pub})
 	for _, c := range r.Claims {

@@ -82,6 +82,21 @@ func New(g *gazetteer.Gazetteer, places []ledger.Place, actors []ledger.Actor, a
 				}
 			}
 		}
+		// and the places inside those: "Tarnak" in "Marevo" names the
+		// Marevo authorities' ground too
+		for range 2 {
+			for _, p := range places {
+				if p.Parent == "" || slices.Contains(df.places, p.Label) {
+					continue
+				}
+				for _, q := range places {
+					if q.ID == p.Parent && slices.Contains(df.places, q.Label) {
+						df.places = append(df.places, p.Label)
+						break
+					}
+				}
+			}
+		}
 		x.defacto = append(x.defacto, df)
 	}
 	return x

@@ -38,7 +38,7 @@ var subjSkip = map[string]bool{"has": true, "have": true, "had": true, "also": t
 	"office": true, "prime": true, "minister": true, "side": true, "soldiers": true, "units": true, "command": true,
 	"now": true, "already": true, "then": true, "again": true, "formally": true, "officially": true, "finally": true,
 	"state": true, "news": true, "agency": true, "media": true, "police": true, "fighters": true, "militia": true,
-	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true}
+	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true, "commanders": true, "commander": true, "units": true}
 
 // actorBefore finds the party of the verb at v, walking back over the
 // words in subjSkip and over dates; "its"/"their" refer to the nearest
@@ -191,7 +191,8 @@ var controlVerbs = []verb{
 	{[]string{"withdrew", "from"}, 'w'}, {[]string{"withdrawn", "from"}, 'w'}, {[]string{"pulled", "out", "of"}, 'w'},
 	{[]string{"retreated", "from"}, 'w'}, {[]string{"left"}, 'w'}, {[]string{"abandoned"}, 'w'},
 	{[]string{"withdrew", "its", "forces", "from"}, 'w'}, {[]string{"withdrew", "its", "troops", "from"}, 'w'},
-	{[]string{"withdraw", "from"}, 'w'}, {[]string{"pull", "out", "of"}, 'w'},
+	{[]string{"withdraw", "from"}, 'w'}, {[]string{"pull", "out", "of"}, 'w'}, {[]string{"leave"}, 'w'},
+	{[]string{"vacate"}, 'w'}, {[]string{"vacated"}, 'w'},
 }
 
 // nominals: "the takeover of X", "the handover of X", "the withdrawal from X".
@@ -479,6 +480,12 @@ func (d *doc) control(a, b int) {
 			receiver, giver = subj, c.from
 		case vb.class == 'w':
 			receiver, giver = c.to, subj
+			// "withdrew from A, handing the positions to the UN mission"
+			for j := c.end; receiver == "" && j < b; j++ {
+				if t[j].low == "to" {
+					receiver, _ = d.actorAfter(j+1, b)
+				}
+			}
 		}
 		mode := map[byte]string{'h': "handover", 'g': "capture", 'w': "withdrawal"}[vb.class]
 		if vb.class == 'g' && handSentence {
@@ -638,6 +645,17 @@ func (d *doc) deadline(v, ve, a, b int) {
 	}
 	objs, _ := d.placeList(ve, b)
 	if len(objs) == 0 {
+		// "Lachin, which is to be handed over by": the place comes before
+		for j := v - 1; j >= a && j >= v-6; j-- {
+			if m, ok := d.mentionAt(j); ok {
+				if m.place != "" && m.actor == "" {
+					objs = []item{{m: m}}
+				}
+				break
+			}
+		}
+	}
+	if len(objs) == 0 {
 		return
 	}
 	subj, s0 := d.actorBefore(v, a)
@@ -653,6 +671,17 @@ func (d *doc) deadline(v, ve, a, b int) {
 			}
 		}
 	}
+	if subj == "" {
+		// the sentence's first party: "Yerevan has asked for more time to
+		// leave Lachin, which is to be handed over by 1 December"
+		for j := a; j < v; j++ {
+			if m, ok := d.mentionAt(j); ok && m.actor != "" {
+				subj = m.actor
+				break
+			}
+		}
+	}
+	start = min(start, t[objs[0].m.t0].s)
 	end := due.e
 	for _, it := range objs {
 		prov := d.provisionFor(it.m.place)
@@ -896,7 +925,7 @@ func (d *doc) figures(a, b int) {
 		default:
 			f.Best = ptr(best)
 		}
-		if f.Place == "" && d.figPlace != "" && d.sent-d.figSent <= 2 && unit != "percent" {
+		if f.Place == "" && d.figPlace != "" && d.sent-d.figSent == 1 && unit != "percent" && !d.unknownIn(t[start].s, t[ce-1].e) {
 			f.Place = d.figPlace
 			c.Confidence -= 0.1
 			addNote(c, "scope taken from the figure before")
@@ -905,7 +934,7 @@ func (d *doc) figures(a, b int) {
 			f.Place = prev.Figure.Place
 		}
 		c.Figure = f
-		d.setDate(c, d.nearestDate(a, b, i))
+		d.setDate(c, d.startDate(a, b, i))
 		if f.Place != "" {
 			d.figPlace, d.figSent = f.Place, d.sent
 		}
@@ -923,6 +952,48 @@ func (d *doc) sentenceHas(a, b int, words ...string) bool {
 		}
 	}
 	return false
+}
+
+// unknownIn reports whether an unknown place name lies in [s,e).
+func (d *doc) unknownIn(s, e int) bool {
+	for _, m := range d.unk {
+		if s <= m.Start && m.Start < e {
+			return true
+		}
+	}
+	return false
+}
+
+// endDate reports whether a date ends something ("expires on 30 June",
+// "until", "by"): it is not when a figure or statement holds from.
+func (d *doc) endDate(r *dateRef, a int) bool {
+	for j := r.t0 - 1; j >= a && j >= r.t0-3; j-- {
+		switch d.toks[j].low {
+		case "expires", "expire", "ends", "end", "until", "till", "by", "through", "runs", "deadline":
+			return true
+		}
+	}
+	return false
+}
+
+// startDate is the nearest date that is not an end date.
+func (d *doc) startDate(a, b, i int) *dateRef {
+	var best *dateRef
+	bd := 1 << 30
+	for j := a; j < b; j++ {
+		r := d.dateRefAt(j)
+		if r == nil || r.t0 != j || d.endDate(r, a) {
+			continue
+		}
+		dist := j - i
+		if dist < 0 {
+			dist = i - r.t1
+		}
+		if dist < bd {
+			best, bd = r, dist
+		}
+	}
+	return best
 }
 
 // nearestDate is the date in the sentence nearest token i, if any.
@@ -1022,7 +1093,7 @@ func (d *doc) mandate(a, b int) {
 		}
 		// "that expires on 30 June": the end of the term, not its start
 		r := d.nearestDate(a, b, i)
-		if r != nil && r.t0 >= 2 && d.sentenceHas(max(a, r.t0-3), r.t0, "expires", "expire", "ends", "until", "runs", "through") {
+		if r != nil && d.endDate(r, a) {
 			d.setDate(c, nil)
 			c.Valid.From = ledger.Date{}
 			c.Valid.To = r.Date
@@ -1195,7 +1266,7 @@ func (d *doc) statements(a, b int, asserts []assertion, before int) {
 			s, e = t[a].s, t[max(as.a1, as.v1)-1].e
 		} else {
 			ps, pe = as.v1, send
-			for ps < pe && (d.dateAt[ps] >= 0 || t[ps].low == "that") {
+			for ps < pe && (d.dateAt[ps] >= 0 || t[ps].low == "that" || t[ps].low == "on" && d.dateAt[min(ps+1, pe-1)] >= 0) {
 				ps++
 			}
 			s, e = t[as.a0].s, t[max(send, ps+1)-1].e
