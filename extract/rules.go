@@ -38,7 +38,7 @@ var subjSkip = map[string]bool{"has": true, "have": true, "had": true, "also": t
 	"office": true, "prime": true, "minister": true, "side": true, "soldiers": true, "units": true, "command": true,
 	"now": true, "already": true, "then": true, "again": true, "formally": true, "officially": true, "finally": true,
 	"state": true, "news": true, "agency": true, "media": true, "police": true, "fighters": true, "militia": true,
-	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true, "commanders": true, "commander": true, "units": true}
+	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true, "commanders": true, "commander": true}
 
 // actorBefore finds the party of the verb at v, walking back over the
 // words in subjSkip and over dates; "its"/"their" refer to the nearest

@@ -71,6 +71,10 @@ func tokenize(text string) []tok {
 						t.kind = 'o' // ordinal
 					}
 				}
+				if k+1 < len(text) && text[k] == '-' && isWordStart(text[k+1:]) {
+					t.hyph = true // "18-month", "5-km"
+					k++
+				}
 				toks = append(toks, t)
 				nl = 0
 				i = k
