@@ -129,7 +129,7 @@ func (x *Index) provisionStatus(ag Agreement, p Provision, day Day, knownAt time
 		st, ok := x.PlaceAt(p.Expected.Place, day, knownAt)
 		if ok {
 			for i, pr := range st.Presence {
-				if pr.Actor == p.Expected.Actor {
+				if pr.Actor == p.Expected.Actor && (p.Expected.Role == "" || pr.Role == p.Expected.Role) {
 					progress = true
 					ps.Evidence = append(ps.Evidence, st.PresenceBy[i])
 				}
@@ -140,7 +140,7 @@ func (x *Index) provisionStatus(ag Agreement, p Provision, day Day, knownAt time
 			Status: Accepted, KnownAt: knownAt, Current: true, To: day})
 		if len(ids) > 0 {
 			progress = true
-			ps.Evidence = append(ps.Evidence, ids[len(ids)-1])
+			ps.Evidence = append(ps.Evidence, x.latestValid(ids))
 		}
 	}
 	if outcomes["met"] && outcomes["not_met"] || outcomes["in_force"] && outcomes["breached"] {
@@ -200,4 +200,17 @@ func sideClaims(st PlaceState) []string {
 		out = append(out, s.Claims...)
 	}
 	return out
+}
+
+// latestValid picks, of claims, the one whose valid time starts last.
+func (x *Index) latestValid(ids []string) string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	best, bestDay := "", MinDay
+	for _, id := range ids {
+		if n, ok := x.num(id); ok && x.recs[n].from0 >= bestDay {
+			best, bestDay = id, x.recs[n].from0
+		}
+	}
+	return best
 }

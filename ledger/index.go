@@ -21,11 +21,12 @@ type Review struct {
 // millions of claims costs the garbage collector nothing to scan.
 type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
-	toOpen                 bool
+	toOpen, restricted     bool
+	reviewed, superseded   bool  // whether reviews or supBy hold entries for it
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
-	key                    int32 // metric, provision or hazard area, interned
+	key                    int32 // metric, provision, hazard area or presence role, interned
 	supersedes             int32 // claim number, -1 if none
 	idOff, idLen           uint32
 }
@@ -43,6 +44,11 @@ var statusName = [...]string{"", Candidate, Accepted, Rejected}
 // status. It is rebuilt from the store at start and appended to after each
 // committed write. It is safe for concurrent use.
 type Index struct {
+	*data
+	public bool // leave out restricted claims
+}
+
+type data struct {
 	mu      sync.RWMutex
 	seed    maphash.Seed
 	recs    []rec
@@ -58,19 +64,27 @@ type Index struct {
 	byPlace map[int32][]int32 // place -> claims of any kind
 	reviews map[int32][]review
 	supBy   map[int32][]int32
-	due     map[int32]Date   // deadline claims
-	outcome map[int32]string // provision_evidence claims
+	due     map[int32]Date // deadline claims
+	// mapped are the places with control or presence claims, sorted by id;
+	// rebuilt when placesDirty.
+	mapped      []int32
+	placesDirty bool
+	outcome     map[int32]string // provision_evidence claims
 }
 
 func NewIndex() *Index {
-	return &Index{
+	return &Index{data: &data{
 		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
 		control: map[int32][]int32{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
 		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
 		kinds: Kinds,
-	}
+	}}
 }
+
+// Public is a view of the same index without restricted claims, for
+// requests that carry no token.
+func (x *Index) Public() *Index { return &Index{data: x.data, public: true} }
 
 func (x *Index) intern(s string) int32 {
 	if s == "" {
@@ -144,7 +158,7 @@ func (x *Index) add(c *Claim) {
 	n := int32(len(x.recs))
 	r := rec{
 		from0: c.Valid.From.First(), from1: c.Valid.From.Last(),
-		to0: c.Valid.To.First(), to1: c.Valid.To.Last(), toOpen: c.Valid.To.IsZero(),
+		to0: c.Valid.To.First(), to1: c.Valid.To.Last(), toOpen: c.Valid.To.IsZero(), restricted: c.Restricted,
 		recorded: c.RecordedAt.UnixMicro(), status: statusCode[c.Status], cred: uint8(c.Credibility),
 		kind: uint8(slices.Index(x.kinds, c.Kind)), place: x.intern(c.Place()), asserted: x.intern(c.AssertedBy),
 		actor: -1, key: -1, supersedes: -1, idOff: uint32(len(x.ids)), idLen: uint32(len(c.ID)),
@@ -172,11 +186,14 @@ func (x *Index) add(c *Claim) {
 		r.key = x.intern(c.Service.Sector)
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
+	case c.Presence != nil:
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {
 			r.supersedes = s
 			x.supBy[s] = append(x.supBy[s], n)
+			x.recs[s].superseded = true
 		}
 	}
 	x.ids = append(x.ids, c.ID...)
@@ -197,12 +214,18 @@ func (x *Index) add(c *Claim) {
 	}
 	switch c.Kind {
 	case KindControl:
+		if _, ok := x.control[r.place]; !ok {
+			x.placesDirty = true
+		}
 		l := x.control[r.place]
 		// keep sorted by from0; appends are mostly in order
 		i := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > r.from0 })
 		l = slices.Insert(l, i, n)
 		x.control[r.place] = l
 	case KindPresence:
+		if _, ok := x.present[r.place]; !ok {
+			x.placesDirty = true
+		}
 		x.present[r.place] = append(x.present[r.place], n)
 	}
 }
@@ -213,6 +236,7 @@ func (x *Index) AddReview(rv Review) {
 	defer x.mu.Unlock()
 	if n, ok := x.num(rv.Claim); ok {
 		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
+		x.recs[n].reviewed = true
 	}
 }
 
@@ -228,10 +252,13 @@ func known(t time.Time) int64 {
 // review recorded by k; "" if the claim was not yet recorded.
 func (x *Index) statusAt(n int32, k int64) uint8 {
 	r := &x.recs[n]
-	if r.recorded > k {
+	if r.recorded > k || x.public && r.restricted {
 		return 0
 	}
 	st := r.status
+	if !r.reviewed {
+		return st
+	}
 	var last int64 = -1 << 63
 	for _, rv := range x.reviews[n] {
 		if rv.at <= k && rv.at >= last {
@@ -243,6 +270,9 @@ func (x *Index) statusAt(n int32, k int64) uint8 {
 
 // supersededAt reports whether an accepted claim recorded by k supersedes n.
 func (x *Index) supersededAt(n int32, k int64) bool {
+	if !x.recs[n].superseded {
+		return false
+	}
 	for _, s := range x.supBy[n] {
 		if x.statusAt(s, k) == statusCode[Accepted] {
 			return true

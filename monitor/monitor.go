@@ -204,7 +204,7 @@ func (m *Monitor) Claims(ctx context.Context, f ledger.Filter, cursor string) (C
 		if !ok {
 			return ClaimPage{}, fmt.Errorf("cursor %q: %w: no such claim", cursor, ledger.ErrInvalid)
 		}
-		f.After = n
+		f.Start = n + 1
 	}
 	ids, total, next := m.Index.Select(f)
 	cs, err := m.Store.Claims(ctx, ids)

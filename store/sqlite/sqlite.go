@@ -440,3 +440,9 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, erro
 	t.CreatedAt = time.UnixMicro(at).UTC()
 	return t, err
 }
+
+// Exec runs a statement on the write connection; tests use it to prove the
+// append-only triggers.
+func (s *Store) Exec(ctx context.Context, q string) (sql.Result, error) {
+	return s.w.ExecContext(ctx, q)
+}
