@@ -85,6 +85,17 @@ func (d *doc) actorAfter(i, b int) (string, int) {
 			return "", i
 		}
 		j := m.t1
+		// "Olesya Vartanyan of the International Crisis Group": the
+		// organisation speaks through its analyst
+		if k := j; k+1 < b && (d.toks[k].low == "of" || d.toks[k].low == "from" || d.toks[k].low == "at") {
+			k++
+			for k < b && d.toks[k].low == "the" {
+				k++
+			}
+			if o, ok := d.mentionAt(k); ok && o.t0 == k && o.actor != "" {
+				return o.actor, o.t1
+			}
+		}
 		for j < b && (d.toks[j].low == "forces" || d.toks[j].low == "troops" || d.toks[j].low == "army" || d.toks[j].low == "side" || d.toks[j].low == "authorities" || d.toks[j].low == "government") {
 			j++
 		}
@@ -129,7 +140,7 @@ func (d *doc) attribution(a, b int) []assertion {
 			}
 			continue
 		}
-		if !speechVerbs[t[v].low] || t[v].kind != 'w' {
+		if !speechVerbs[t[v].low] || t[v].kind != 'w' || d.mentAt[v] >= 0 {
 			continue
 		}
 		content := 0 // words after the verb that are not a date or the speaker
@@ -864,6 +875,10 @@ func (d *doc) figures(a, b int) {
 				if actor == "" && m.actor != "" && j < next+3 {
 					actor = m.actor
 				}
+				// "2,000 Russian soldiers" may itself be a name of the force
+				if last := t[m.t1-1].low; metric == "" && force == "" && forceNouns[last] && j < next+4 {
+					force = last
+				}
 				j = m.t1 - 1
 				continue
 			}
@@ -1149,6 +1164,9 @@ func (d *doc) events(a, b int) {
 	t := d.toks
 	for v := a; v < b; v++ {
 		w := t[v].low
+		if d.mentAt[v] >= 0 {
+			continue
+		}
 		if w != "signed" && w != "sealed" && w != "concluded" && w != "reached" && w != "struck" && w != "brokered" {
 			continue
 		}
@@ -1220,6 +1238,9 @@ func (d *doc) statements(a, b int, asserts []assertion, before int) {
 	}
 	for v := a; v < b; v++ {
 		w := t[v].low
+		if d.mentAt[v] >= 0 {
+			continue
+		}
 		resolution := false
 		if (w == "passed" || w == "adopted" || w == "approved") && d.sentenceHas(v, min(v+4, b), "resolution", "motion", "bill", "declaration") {
 			resolution = true
