@@ -143,4 +143,3 @@ func oneLine(s string, n int) string {
 	}
 	return s
 }
-

@@ -111,7 +111,7 @@ func runReview(ctx context.Context, e *env, args []string) error {
 
 type editFields struct {
 	place, actor, mode, from, to, metric, qualifier, low, best, high, asserted string
-	cred                                                                      int
+	cred                                                                       int
 }
 
 // applyEdit copies the analyst's corrections onto a copy of the claim.
