@@ -44,6 +44,10 @@ type Extractor struct {
 	defacto    []defacto
 	agreements []ledger.Agreement
 	maxWords   int
+	// prefixes holds every leading word sequence of every folded name,
+	// true when it is a whole name: a run of words is extended only while
+	// some name still starts with it.
+	prefixes map[string]bool
 }
 
 // defacto is a de facto authority with the place names its own names
@@ -57,7 +61,28 @@ type defacto struct {
 // authorities that generic words ("separatists", "rebels") may refer to;
 // agreements give the provisions a deadline may belong to.
 func New(g *gazetteer.Gazetteer, places []ledger.Place, actors []ledger.Actor, agreements []ledger.Agreement) *Extractor {
-	x := &Extractor{g: g, agreements: agreements, maxWords: max(g.MaxWords(), 1)}
+	x := &Extractor{g: g, agreements: agreements, maxWords: max(g.MaxWords(), 1), prefixes: map[string]bool{}}
+	addName := func(n string) {
+		k := gazetteer.Fold(n)
+		for i := 0; i < len(k); i++ {
+			if k[i] == ' ' && !x.prefixes[k[:i]] {
+				x.prefixes[k[:i]] = false
+			}
+		}
+		x.prefixes[k] = true
+	}
+	for _, p := range places {
+		addName(p.Label)
+		for _, n := range p.Names {
+			addName(n.Name)
+		}
+	}
+	for _, a := range actors {
+		addName(a.Label)
+		for _, n := range a.Names {
+			addName(n.Name)
+		}
+	}
 	for _, a := range actors {
 		k := strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(a.Kind))
 		if !strings.Contains(k, "de facto") && !strings.Contains(k, "separatist") && !strings.Contains(k, "rebel") {
@@ -243,19 +268,30 @@ func (d *doc) findMentions(a, b int) {
 			} else {
 				k = f
 			}
-			keys = append(keys, k)
+			whole, ok := d.x.prefixes[k]
+			if !ok {
+				break
+			}
+			if whole {
+				keys = append(keys, k)
+			} else {
+				keys = append(keys, "")
+			}
 		}
 		var m ment
 		found := false
 		for n := len(keys); n >= 1 && !found; n-- {
-			if es := d.x.g.Lookup(keys[n-1]); len(es) > 0 {
+			if keys[n-1] == "" {
+				continue
+			}
+			if es := d.x.g.LookupKey(keys[n-1]); len(es) > 0 {
 				m, found = resolve(es), true
 				m.t0, m.t1 = i, i+n
 			}
 		}
-		if !found && len(keys) > 0 && strings.HasSuffix(keys[0], "s") {
+		if f := foldTok(d.text, t[i]); !found && len(f) > 1 && strings.HasSuffix(f, "s") {
 			// plural demonym: "Azerbaijanis", "Armenians"
-			for _, e := range d.x.g.Lookup(strings.TrimSuffix(keys[0], "s")) {
+			for _, e := range d.x.g.LookupKey(f[:len(f)-1]) {
 				if e.Kind == "actor" {
 					m, found = ment{t0: i, t1: i + 1, actor: e.ID, nkind: "demonym"}, true
 					break

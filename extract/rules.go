@@ -206,6 +206,18 @@ var controlVerbs = []verb{
 	{[]string{"vacate"}, 'w'}, {[]string{"vacated"}, 'w'},
 }
 
+// verbIndex lists the control verbs by first word, longest first.
+var verbIndex = func() map[string][]int {
+	ix := map[string][]int{}
+	for i, v := range controlVerbs {
+		ix[v.words[0]] = append(ix[v.words[0]], i)
+	}
+	for _, l := range ix {
+		slices.SortStableFunc(l, func(a, b int) int { return len(controlVerbs[b].words) - len(controlVerbs[a].words) })
+	}
+	return ix
+}()
+
 // nominals: "the takeover of X", "the handover of X", "the withdrawal from X".
 var nominals = map[string]byte{"takeover": 'g', "capture": 'g', "recapture": 'g', "seizure": 'g',
 	"liberation": 'g', "fall": 'g', "handover": 'h', "transfer": 'h', "return": 'h', "handing": 'h',
@@ -406,7 +418,7 @@ func (d *doc) control(a, b int) {
 		}
 		var vb *verb
 		ve := v
-		for k := range controlVerbs {
+		for _, k := range verbIndex[t[v].low] {
 			if e, ok := d.seq(v, b, controlVerbs[k].words...); ok {
 				vb, ve = &controlVerbs[k], e
 				break
