@@ -145,10 +145,13 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 					r.Note = fmt.Sprintf("%q has no year and the report has no publication date: left unresolved", spanText(toks, i, next))
 					return r, true
 				}
+				// A month named alone is the nearest one in the tense of
+				// the sentence: past ("began in September", published in
+				// April: last September) unless it speaks of the future.
 				y := pub.Y
-				if m > pub.M+6 {
-					y-- // months named in a report are near its date
-				} else if m+6 < pub.M && future {
+				if m > pub.M && !future {
+					y--
+				} else if m < pub.M && future {
 					y++
 				}
 				if toks[i-1].low == "last" && m >= pub.M {

@@ -55,7 +55,7 @@ func (d *doc) actorBefore(v, a int) (string, int) {
 			continue
 		}
 		w := d.toks[j].low
-		if w == "its" || w == "their" {
+		if w == "its" || w == "their" || w == "it" || w == "they" {
 			for k := j - 1; k >= a; k-- {
 				if m, ok := d.mentionAt(k); ok && m.actor != "" {
 					return m.actor, j
@@ -192,7 +192,12 @@ var controlVerbs = []verb{
 	{[]string{"ceded"}, 'h'}, {[]string{"cedes"}, 'h'}, {[]string{"cede"}, 'h'}, {[]string{"transferred"}, 'h'},
 	{[]string{"returned"}, 'h'}, {[]string{"gave", "up"}, 'h'}, {[]string{"surrendered"}, 'h'},
 	{[]string{"turned", "over"}, 'h'}, {[]string{"relinquished"}, 'h'},
-	{[]string{"took", "control", "of"}, 'g'}, {[]string{"taken", "control", "of"}, 'g'},
+	{[]string{"took", "control", "of"}, 'g'}, {[]string{"took", "control", "over"}, 'g'},
+	{[]string{"regained", "control", "of"}, 'g'}, {[]string{"regained", "control", "over"}, 'g'},
+	{[]string{"seized", "control", "over"}, 'g'}, {[]string{"gained", "control", "over"}, 'g'},
+	{[]string{"taken", "control", "over"}, 'g'}, {[]string{"assumed", "control", "of"}, 'g'},
+	{[]string{"retook", "control", "of"}, 'g'}, {[]string{"retaken", "control", "of"}, 'g'},
+	{[]string{"full", "control", "of"}, 'g'}, {[]string{"retake"}, 'g'}, {[]string{"recapture"}, 'g'}, {[]string{"taken", "control", "of"}, 'g'},
 	{[]string{"gained", "control", "of"}, 'g'}, {[]string{"seized", "control", "of"}, 'g'},
 	{[]string{"took", "over"}, 'g'}, {[]string{"taken", "over"}, 'g'}, {[]string{"took", "back"}, 'g'},
 	{[]string{"won", "back"}, 'g'}, {[]string{"moved", "into"}, 'g'}, {[]string{"took"}, 'g'}, {[]string{"taken"}, 'g'},
@@ -367,6 +372,16 @@ func (d *doc) gapped(k, b int) []item {
 		k = r.t1
 	}
 	return out
+}
+
+// seqAny matches the first of several word sequences at i.
+func (d *doc) seqAny(i, b int, seqs [][]string) (int, bool) {
+	for _, s := range seqs {
+		if e, ok := d.seq(i, b, s...); ok {
+			return e, true
+		}
+	}
+	return i, false
 }
 
 // firstFreeDate is a date in the sentence that no list item took.
@@ -817,7 +832,7 @@ func (d *doc) figures(a, b int) {
 				continue // a year
 			}
 			best, ok = t[i].num, true
-		case t[i].kind == 'w' && wordNums[w] > 0 && !t[i].cap || w == "a" && i+1 < b && (t[i+1].low == "dozen" || t[i+1].low == "hundred" || t[i+1].low == "thousand"):
+		case t[i].kind == 'w' && wordNums[w] > 0 && (!t[i].cap || i == a) || w == "a" && i+1 < b && (t[i+1].low == "dozen" || t[i+1].low == "hundred" || t[i+1].low == "thousand"):
 			if w == "a" {
 				next = i + 2
 				best = wordNums[t[i+1].low]
@@ -1179,7 +1194,37 @@ func (d *doc) events(a, b int) {
 		if d.mentAt[v] >= 0 {
 			continue
 		}
-		if w != "signed" && w != "sealed" && w != "concluded" && w != "reached" && w != "struck" && w != "brokered" {
+		// "a 72-hour ceasefire took effect", "the truce came into force"
+		if agreementNouns[w] {
+			if e, ok := d.seqAny(v+1, b, [][]string{{"took", "effect"}, {"came", "into", "force"}, {"entered", "into", "force"},
+				{"went", "into", "effect"}, {"came", "into", "effect"}, {"takes", "effect"}, {"began"}, {"broke", "down"}, {"collapsed"}}); ok {
+				start := v
+				for start > a && (t[start-1].hyph || start-2 >= a && t[start-2].hyph || t[start-1].kind == 'n' || t[start-1].low == "a" || t[start-1].low == "the" || t[start-1].low == "new" || t[start-1].low == "humanitarian") {
+					start--
+				}
+				var actors []string
+				for j := a; j < b; j++ {
+					if m, ok := d.mentionAt(j); ok && m.t0 == j && m.actor != "" && !slices.Contains(actors, m.actor) {
+						actors = append(actors, m.actor)
+					}
+				}
+				sub := "Agreement"
+				if t[e-1].low == "down" || t[e-1].low == "collapsed" {
+					sub = "Change to group/activity"
+				}
+				end := t[e-1].e
+				r := d.nearestDate(a, b, v)
+				if r != nil && r.t0 >= e && r.t0 <= e+3 {
+					end = r.e
+				}
+				c := d.newClaim(ledger.KindEvent, t[start].s, end, "event/ceasefire", 0.6)
+				c.Event = &ledger.Event{Type: "Strategic developments", SubType: sub, Actors: actors}
+				d.setDate(c, r)
+				v = e - 1
+				continue
+			}
+		}
+		if w != "signed" && w != "sealed" && w != "concluded" && w != "reached" && w != "struck" && w != "brokered" && w != "agreed" {
 			continue
 		}
 		if v > a && (t[v-1].hyph || beForms[t[v-1].low] && w == "brokered") {
