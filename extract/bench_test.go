@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"truce/ledger"
 )
@@ -100,5 +101,15 @@ func TestLargeInputBounded(t *testing.T) {
 		if a.End > len(text) || text[a.Start:a.End] != a.Quote {
 			t.Fatalf("%s: span outside the text or not its quote", c.Rule)
 		}
+	}
+	// no sentence ends at all: still linear
+	flat := strings.Repeat("some 12 Veltrian soldiers killed near Dolna by 15 April and ", (4<<20)/60)
+	start := time.Now()
+	res = testExtractor(t).Extract(flat, Options{Source: "s", Published: ledger.MustDate("2023-03-14")})
+	if el := time.Since(start); el > 20*time.Second {
+		t.Errorf("4 MB without sentence ends took %v", el)
+	}
+	if len(res.Claims) == 0 {
+		t.Error("no claims from the flat text")
 	}
 }

@@ -182,6 +182,10 @@ type doc struct {
 	sent      int
 	lastActor string
 	defacto   string
+	// where this sentence's claims and unknown names begin in out and unk,
+	// so that rules look at the sentence only (long reports stay linear)
+	sentOut, sentUnk int
+	sa, sb           int // the sentence's tokens: no rule looks outside them
 }
 
 // Extract drafts the claims of one report.
@@ -199,7 +203,9 @@ func (x *Extractor) Extract(text string, opt Options) Result {
 	sents := sentences(d.toks)
 	for si, s := range sents {
 		d.sent = si
+		d.sentOut, d.sentUnk = len(d.out), len(d.unk)
 		a, b := s[0], s[1]
+		d.sa, d.sb = a, b
 		if d.boilerplate(a, b) {
 			continue
 		}
@@ -493,14 +499,14 @@ func (d *doc) setDate(c *ledger.Claim, r *dateRef) {
 }
 
 func (d *doc) mentionAt(i int) (ment, bool) {
-	if i < 0 || i >= len(d.toks) || d.mentAt[i] < 0 {
+	if i < d.sa || i >= d.sb || d.mentAt[i] < 0 {
 		return ment{}, false
 	}
 	return d.ments[d.mentAt[i]], true
 }
 
 func (d *doc) dateRefAt(i int) *dateRef {
-	if i < 0 || i >= len(d.toks) || d.dateAt[i] < 0 {
+	if i < d.sa || i >= d.sb || d.dateAt[i] < 0 {
 		return nil
 	}
 	return &d.dates[d.dateAt[i]]

@@ -115,6 +115,9 @@ func (d *doc) actorAfter(i, b int) (string, int) {
 	for j < b && (d.toks[j].low == "a" || d.toks[j].low == "an" || subjSkip[d.toks[j].low] || d.toks[j].low == "analyst" || d.toks[j].low == "expert" || d.toks[j].low == "director" || d.toks[j].low == "head" || d.toks[j].low == "researcher") {
 		j++
 	}
+	if j >= b {
+		return "", i
+	}
 	switch d.toks[j].low {
 	case "of", "from", "at", "for", "with":
 		j++
@@ -998,7 +1001,7 @@ func (d *doc) sentenceHas(a, b int, words ...string) bool {
 
 // unknownIn reports whether an unknown place name lies in [s,e).
 func (d *doc) unknownIn(s, e int) bool {
-	for _, m := range d.unk {
+	for _, m := range d.unk[d.sentUnk:] {
 		if s <= m.Start && m.Start < e {
 			return true
 		}
@@ -1115,8 +1118,8 @@ func (d *doc) mandate(a, b int) {
 			renew = true
 		}
 		actor, place := "", ""
-		for _, c := range d.out {
-			if f := c.Figure; f != nil && c.Attributions[0].Start >= t[a].s && (f.Metric == "peacekeepers" || f.Metric == "troops" || f.Metric == "observers") {
+		for _, c := range d.out[d.sentOut:] {
+			if f := c.Figure; f != nil && (f.Metric == "peacekeepers" || f.Metric == "troops" || f.Metric == "observers") {
 				actor, place = f.Actor, f.Place
 			}
 		}

@@ -208,6 +208,9 @@ var abbrev = map[string]bool{
 	"vs": true, "etc": true, "inc": true, "co": true, "corp": true, "approx": true, "est": true,
 }
 
+// maxSentence bounds a sentence, in tokens; wire sentences run to about 60.
+const maxSentence = 256
+
 // sentences splits tokens into sentences: at ". ! ?" before a capital, a
 // quote or a line break (not after an abbreviation or an initial), and at
 // blank lines. A single newline is a wrapped line, not a boundary.
@@ -215,7 +218,10 @@ func sentences(toks []tok) [][2]int {
 	var out [][2]int
 	start := 0
 	for i := 0; i < len(toks); i++ {
-		if i > start && toks[i].nl >= 2 {
+		// A run of text without sentence ends (a table, a list of numbers)
+		// is cut into pieces: the rules look within a sentence, so this
+		// keeps extraction linear in the length of any input.
+		if i-start >= maxSentence || i > start && toks[i].nl >= 2 {
 			out = append(out, [2]int{start, i})
 			start = i
 		}
