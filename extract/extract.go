@@ -186,6 +186,9 @@ type doc struct {
 	// so that rules look at the sentence only (long reports stay linear)
 	sentOut, sentUnk int
 	sa, sb           int // the sentence's tokens: no rule looks outside them
+	// areas: names the report calls districts, provinces... ("three
+	// districts — Aghdam, Lachin and Kalbajar"), folded, to their noun
+	areas map[string]string
 }
 
 // Extract drafts the claims of one report.
@@ -200,6 +203,7 @@ func (x *Extractor) Extract(text string, opt Options) Result {
 	for i := range d.mentAt {
 		d.mentAt[i], d.dateAt[i] = -1, -1
 	}
+	d.findAreas()
 	sents := sentences(d.toks)
 	for si, s := range sents {
 		d.sent = si
@@ -293,6 +297,16 @@ func (d *doc) findMentions(a, b int) {
 			if es := d.x.g.LookupKey(keys[n-1]); len(es) > 0 {
 				m, found = resolve(es), true
 				m.t0, m.t1 = i, i+n
+				// "Lachin" in a report that calls it a district is the
+				// district, where the gazetteer tells town and district apart
+				if noun := d.areas[keys[n-1]]; noun != "" && m.place != "" {
+					for _, e := range d.x.g.LookupKey(keys[n-1] + " " + noun) {
+						if e.Kind == "place" {
+							m.place = e.ID
+							break
+						}
+					}
+				}
 			}
 		}
 		if f := foldTok(d.text, t[i]); !found && len(f) > 1 && strings.HasSuffix(f, "s") {
@@ -330,6 +344,44 @@ func (d *doc) findMentions(a, b int) {
 		}
 		i = m.t1 - 1
 	}
+}
+
+// areaNouns name administrative areas; a report that lists names after
+// one ("districts: A, B and C") or before one ("A district") says what
+// kind of place those names are.
+var areaNouns = map[string]string{"district": "district", "districts": "district", "province": "province",
+	"provinces": "province", "region": "region", "regions": "region", "county": "county", "counties": "county",
+	"oblast": "oblast", "municipality": "municipality", "municipalities": "municipality"}
+
+func (d *doc) findAreas() {
+	t := d.toks
+	for i := range t {
+		noun := areaNouns[t[i].low]
+		if noun == "" {
+			continue
+		}
+		if i > 0 && t[i-1].cap && t[i-1].kind == 'w' {
+			d.addArea(foldTok(d.text, t[i-1]), noun)
+		}
+		for j, n := i+1, 0; j < len(t) && n < 16; j, n = j+1, n+1 {
+			w := t[j]
+			switch {
+			case w.kind == 'w' && w.cap:
+				d.addArea(foldTok(d.text, w), noun)
+			case w.low == "—" || w.low == "–" || w.low == ":" || w.low == "," || w.low == "(" || w.low == "-" ||
+				w.low == "and" || w.low == "of" || w.low == "the" || w.low == "namely" || w.low == "including":
+			default:
+				j = len(t)
+			}
+		}
+	}
+}
+
+func (d *doc) addArea(key, noun string) {
+	if d.areas == nil {
+		d.areas = map[string]string{}
+	}
+	d.areas[key] = noun
 }
 
 func foldTok(text string, t tok) string {

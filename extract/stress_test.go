@@ -42,3 +42,37 @@ func TestStressHang(t *testing.T) {
 		}
 	}
 }
+
+func TestStressRandomBytes(t *testing.T) {
+	if os.Getenv("STRESS") == "" {
+		t.Skip()
+	}
+	seed, _ := strconv.Atoi(os.Getenv("STRESS"))
+	r := rand.New(rand.NewSource(int64(seed)))
+	x := testExtractor(t)
+	alphabet := []rune("aAbBsS01239.,-'’\"“” \n\t%—Kəç$LNovTuesday")
+	deadline := time.Now().Add(60 * time.Second)
+	for n := 0; time.Now().Before(deadline); n++ {
+		k := r.Intn(200)
+		rs := make([]rune, k)
+		for i := range rs {
+			if r.Intn(10) == 0 {
+				rs[i] = rune(r.Intn(0x3000))
+			} else {
+				rs[i] = alphabet[r.Intn(len(alphabet))]
+			}
+		}
+		text := string(rs)
+		done := make(chan bool)
+		go func() {
+			x.Extract(text, Options{Source: "s", Published: ledger.MustDate("2020-12-01")})
+			x.Extract(text, Options{Source: "s"})
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("hang on %q", text)
+		}
+	}
+}

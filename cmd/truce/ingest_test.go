@@ -66,7 +66,8 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 			figures = append(figures, c.ID)
 		}
 	}
-	lachin, kalbajar, aghdam := byPlace["lachin"], byPlace["kalbajar"], byPlace["aghdam"]
+	// the report calls them districts: the dataset's districts, not its towns
+	lachin, kalbajar, aghdam := byPlace["lachin-district"], byPlace["kalbajar-district"], byPlace["aghdam-district"]
 	if lachin == nil || kalbajar == nil || aghdam == nil {
 		t.Fatalf("handovers missing: %v", byPlace)
 	}
@@ -77,7 +78,7 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 
 	truce(t, 0, "review", "accept", lachin.ID, kalbajar.ID, "--db", db, "--by", "ana")
 	truce(t, 0, "review", "reject", figures[0], "--db", db, "--by", "ana", "--note", "vague")
-	out = truce(t, 0, "review", "edit", aghdam.ID, "--place", "Aghdam District", "--db", db, "--by", "ana", "--note", "the district was handed over")
+	out = truce(t, 0, "review", "edit", aghdam.ID, "--place", "Ağdam", "--db", db, "--by", "ana", "--note", "the town itself")
 	if !strings.Contains(out, "edited as") {
 		t.Fatalf("edit: %s", out)
 	}
@@ -97,12 +98,12 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 		t.Errorf("statuses after review: lachin %s kalbajar %s figure %s", after[lachin.ID].Status, after[kalbajar.ID].Status, after[figures[0]].Status)
 	}
 	if after[aghdam.ID].Status != ledger.Rejected || edited == nil || edited.Status != ledger.Accepted ||
-		edited.Control.Place != "aghdam-district" || edited.Attributions[0].Quote != aghdam.Attributions[0].Quote {
+		edited.Control.Place != "aghdam" || edited.Attributions[0].Quote != aghdam.Attributions[0].Quote {
 		t.Errorf("edit: original %s, new %+v", after[aghdam.ID].Status, edited)
 	}
 
 	// a later report says otherwise
-	out, _ = truceIn(t, "Armenian forces retook Lachin on 5 December 2020, the ministry in Yerevan said.", 0,
+	out, _ = truceIn(t, "Armenian forces retook the Lachin district on 5 December 2020, the ministry in Yerevan said.", 0,
 		"ingest", "-", "--db", db, "--published", "2020-12-06")
 	if !strings.Contains(out, "1 control") {
 		t.Fatalf("stdin ingest: %s", out)
