@@ -74,7 +74,7 @@ func findDates(toks []tok, a, b int, pub ledger.Date, future bool) []dateRef {
 	var out []dateRef
 	for i := a; i < b; i++ {
 		t := toks[i]
-		if t.kind == 'p' {
+		if t.kind == 'p' || t.kind == 'w' && !t.is(lxDate) {
 			continue
 		}
 		if r, ok := dateAt(toks, i, a, b, pub, future); ok {

@@ -203,6 +203,7 @@ func (x *Extractor) Extract(text string, opt Options) Result {
 	for i := range d.mentAt {
 		d.mentAt[i], d.dateAt[i] = -1, -1
 	}
+	classify(d.toks)
 	d.findAreas()
 	sents := sentences(d.toks)
 	for si, s := range sents {
@@ -263,7 +264,7 @@ func (d *doc) findMentions(a, b int) {
 	t := d.toks
 	keys := make([]string, 0, d.x.maxWords)
 	for i := a; i < b; i++ {
-		if t[i].kind != 'w' || !(t[i].cap || genericDefacto[t[i].low]) {
+		if t[i].kind != 'w' || !(t[i].cap || t[i].is(lxGeneric)) {
 			continue
 		}
 		keys = keys[:0]
@@ -318,7 +319,7 @@ func (d *doc) findMentions(a, b int) {
 				}
 			}
 		}
-		if !found && genericDefacto[t[i].low] && d.defacto != "" {
+		if !found && t[i].is(lxGeneric) && d.defacto != "" {
 			m, found = ment{t0: i, t1: i + 1, actor: d.defacto, nkind: "generic"}, true
 		}
 		if !found {
@@ -356,10 +357,10 @@ var areaNouns = map[string]string{"district": "district", "districts": "district
 func (d *doc) findAreas() {
 	t := d.toks
 	for i := range t {
-		noun := areaNouns[t[i].low]
-		if noun == "" {
+		if !t[i].is(lxArea) {
 			continue
 		}
+		noun := areaNouns[t[i].low]
 		if i > 0 && t[i-1].cap && t[i-1].kind == 'w' {
 			d.addArea(foldTok(d.text, t[i-1]), noun)
 		}

@@ -137,13 +137,13 @@ func (d *doc) attribution(a, b int) []assertion {
 	t := d.toks
 	s0, s1 := t[a].s, t[b-1].e
 	for v := a; v < b; v++ {
-		if t[v].low == "according" && v+1 < b && t[v+1].low == "to" {
+		if t[v].is(lxSignal) && t[v].low == "according" && v+1 < b && t[v+1].low == "to" {
 			if act, end := d.actorAfter(v+2, b); act != "" {
 				out = append(out, assertion{actor: act, s: s0, e: s1, v0: v, v1: v + 2, a0: v + 2, a1: end})
 			}
 			continue
 		}
-		if !speechVerbs[t[v].low] || t[v].kind != 'w' || d.mentAt[v] >= 0 {
+		if !t[v].is(lxSpeech) || d.mentAt[v] >= 0 {
 			continue
 		}
 		content := 0 // words after the verb that are not a date or the speaker
@@ -427,7 +427,7 @@ func (d *doc) control(a, b int) {
 		}
 	}
 	for v := a; v < b; v++ {
-		if t[v].kind != 'w' || d.mentAt[v] >= 0 {
+		if !t[v].is(lxControl|lxNominal) || d.mentAt[v] >= 0 {
 			continue
 		}
 		if cls, ok := nominals[t[v].low]; ok {
@@ -835,6 +835,8 @@ func (d *doc) figures(a, b int) {
 				continue // a year
 			}
 			best, ok = t[i].num, true
+		case t[i].kind == 'w' && !t[i].is(lxNumWord):
+			continue
 		case t[i].kind == 'w' && wordNums[w] > 0 && (!t[i].cap || i == a) || w == "a" && i+1 < b && (t[i+1].low == "dozen" || t[i+1].low == "hundred" || t[i+1].low == "thousand"):
 			if w == "a" {
 				next = i + 2
@@ -1193,10 +1195,10 @@ var agreementNouns = map[string]bool{"agreement": true, "deal": true, "accord": 
 func (d *doc) events(a, b int) {
 	t := d.toks
 	for v := a; v < b; v++ {
-		w := t[v].low
-		if d.mentAt[v] >= 0 {
+		if !t[v].is(lxAgreement|lxSignal) || d.mentAt[v] >= 0 {
 			continue
 		}
+		w := t[v].low
 		// "a 72-hour ceasefire took effect", "the truce came into force"
 		if agreementNouns[w] {
 			if e, ok := d.seqAny(v+1, b, [][]string{{"took", "effect"}, {"came", "into", "force"}, {"entered", "into", "force"},
@@ -1297,10 +1299,10 @@ func (d *doc) statements(a, b int, asserts []assertion, before int) {
 		send--
 	}
 	for v := a; v < b; v++ {
-		w := t[v].low
-		if d.mentAt[v] >= 0 {
+		if !t[v].is(lxPosition|lxResolution) || d.mentAt[v] >= 0 {
 			continue
 		}
+		w := t[v].low
 		resolution := false
 		if (w == "passed" || w == "adopted" || w == "approved") && d.sentenceHas(v, min(v+4, b), "resolution", "motion", "bill", "declaration") {
 			resolution = true

@@ -18,6 +18,7 @@ type tok struct {
 	nl    int  // newlines between the previous token and this one
 	num   float64
 	isNum bool // a number that parsed (digits with thousands separators)
+	lex   uint32
 }
 
 // tokenize splits text into tokens. It never allocates for ASCII words
