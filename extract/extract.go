@@ -256,7 +256,7 @@ func (d *doc) future(a, b int) bool {
 }
 
 // genericDefacto are words reports use for a de facto authority.
-var genericDefacto = map[string]bool{"separatists": true, "separatist": true, "rebels": true, "rebel": true, "insurgents": true}
+var genericDefacto = map[string]bool{"de": true, "separatists": true, "separatist": true, "rebels": true, "rebel": true, "insurgents": true}
 
 // findMentions looks names up in the gazetteer, longest first, and
 // collects capitalised place-like names it does not know.
@@ -321,6 +321,17 @@ func (d *doc) findMentions(a, b int) {
 		}
 		if !found && t[i].is(lxGeneric) && d.defacto != "" {
 			m, found = ment{t0: i, t1: i + 1, actor: d.defacto, nkind: "generic"}, true
+			// "the de facto authorities"
+			if t[i].low == "de" {
+				if i+1 < b && t[i+1].low == "facto" {
+					m.t1 = i + 2
+					if i+2 < b && (t[i+2].low == "authorities" || t[i+2].low == "government" || t[i+2].low == "leadership") {
+						m.t1 = i + 3
+					}
+				} else {
+					found = false
+				}
+			}
 		}
 		if !found {
 			if t[i].cap {
@@ -427,7 +438,13 @@ var placeCue = map[string]bool{"in": true, "near": true, "at": true, "from": tru
 	"into": true, "towards": true, "toward": true, "to": true}
 var placeNoun = map[string]bool{"village": true, "town": true, "city": true, "district": true, "region": true,
 	"province": true, "settlement": true, "valley": true, "river": true, "border": true, "checkpoint": true, "corridor": true}
-var notPlace = map[string]bool{"the": true, "a": true, "an": true, "he": true, "she": true, "it": true, "they": true, "we": true,
+// placeVerb: what follows these is a place ("troops retook Debaltseve").
+var placeVerb = map[string]bool{"captured": true, "recaptured": true, "retook": true, "seized": true, "entered": true,
+	"took": true, "liberated": true, "occupied": true, "ceded": true, "abandoned": true, "shelled": true,
+	"attacked": true, "bombed": true, "stormed": true, "encircled": true, "besieged": true}
+
+var notPlace = map[string]bool{"troops": true, "soldiers": true, "fighters": true, "police": true, "officials": true,
+	"authorities": true, "residents": true, "civilians": true, "people": true, "there": true, "some": true,"the": true, "a": true, "an": true, "he": true, "she": true, "it": true, "they": true, "we": true,
 	"i": true, "this": true, "that": true, "but": true, "and": true, "in": true, "on": true, "president": true,
 	"prime": true, "minister": true, "ministry": true, "group": true, "council": true, "committee": true,
 	"union": true, "nations": true, "senate": true, "parliament": true, "agency": true, "office": true, "army": true,
@@ -457,9 +474,15 @@ func (d *doc) unknown(i, a, b int) int {
 	cue := false
 	if i > a {
 		p := t[i-1].low
-		cue = placeCue[p] || p == "of" && i-2 >= a && placeNoun[t[i-2].low]
+		cue = placeCue[p] || placeVerb[p] ||
+			p == "of" && i-2 >= a && (placeNoun[t[i-2].low] || t[i-2].is(lxNominal) || t[i-2].low == "control") ||
+			p == "over" && i-2 >= a && (t[i-2].is(lxControl) || t[i-2].low == "control")
 	}
 	if j < b && placeNoun[t[j].low] && !t[j].cap {
+		cue = true
+	}
+	// "Debaltseve was captured", "Kherson was handed over"
+	if j+1 < b && (t[j].low == "was" || t[j].low == "were") && t[j+1].is(lxControl) {
 		cue = true
 	}
 	if cue {

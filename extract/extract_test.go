@@ -260,11 +260,11 @@ func TestRules(t *testing.T) {
 		{"million", "About 1.5 million people have fled Marevo since January.", "2023-03-14",
 			[]want{{kind: "figure", metric: "displaced", place: "marevo", qual: "about", best: 1.5e6, from: "2023-01"}}},
 		{"thousands", "Thousands of refugees have returned to Sarik.", "2023-03-14",
-			[]want{{kind: "figure", metric: "displaced", low: 2000, high: 9999, qual: "about"}}},
+			[]want{{kind: "figure", metric: "returned", place: "sarik", low: 2000, high: 9999, qual: "about"}}},
 		{"fewer than returned", "Fewer than 300 families had returned to Pol, UNHCR said.", "2023-03-14",
 			[]want{{kind: "figure", metric: "returned", place: "pol", qual: "less_than", high: 300, asserted: "unhcr"}}},
 		{"according to", "More than 900 detainees were exchanged on Friday, according to the UN mission.", "2023-03-14",
-			[]want{{kind: "figure", metric: "detainees", qual: "more_than", low: 900, asserted: "unmim", from: "2023-03-10"}}},
+			[]want{{kind: "figure", metric: "released", qual: "more_than", low: 900, asserted: "unmim", from: "2023-03-10"}}},
 		{"says X of Y", "\"The ceasefire is fragile and both sides are rearming,\" says Ana Petrova of the International Crisis Group.", "2023-03-14",
 			[]want{{kind: "statement", actor: "icg"}}},
 		{"party said forward", "Kostria said on Monday that Veltrian forces took Tarnak.", "2023-03-14",
@@ -373,7 +373,8 @@ func TestRules(t *testing.T) {
 }
 
 func TestUnknownNames(t *testing.T) {
-	text := "Fighting was reported near the village of Qiyameddinli and in Aghdam, while shells fell on Dolna and around Ostrovets."
+	text := "Fighting was reported near the village of Qiyameddinli and in Aghdam, while shells fell on Dolna and around Ostrovets. " +
+		"Troops were withdrawn. Government forces retook Debaltseve, and Izium was captured on Friday. The takeover of Lyman followed."
 	res := testExtractor(t).Extract(text, Options{Source: "s", Published: ledger.MustDate("2020-11-01")})
 	var names []string
 	for _, m := range res.Mentions {
@@ -382,7 +383,7 @@ func TestUnknownNames(t *testing.T) {
 		}
 		names = append(names, m.Name)
 	}
-	if strings.Join(names, ",") != "Qiyameddinli,Ostrovets" {
+	if strings.Join(names, ",") != "Qiyameddinli,Ostrovets,Debaltseve,Izium,Lyman" {
 		t.Errorf("unknown names %v, want Qiyameddinli and Ostrovets (Aghdam and Dolna are known)", names)
 	}
 }

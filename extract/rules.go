@@ -24,7 +24,7 @@ func (as assertion) covers(_ []tok, pos int) bool { return as.s <= pos && pos < 
 var speechVerbs = map[string]bool{"said": true, "says": true, "say": true, "stated": true, "states": true,
 	"announced": true, "announces": true, "declared": true, "insisted": true, "warned": true, "claimed": true,
 	"claims": true, "told": true, "tells": true, "reported": true, "reports": true, "confirmed": true,
-	"confirms": true, "denied": true, "added": true, "noted": true, "argued": true, "acknowledged": true,
+	"confirms": true, "added": true, "noted": true, "argued": true, "acknowledged": true,
 	"estimated": true, "estimates": true, "alleged": true, "stressed": true}
 
 // subjSkip are words between a party and its verb: "Azerbaijan's defence
@@ -38,7 +38,9 @@ var subjSkip = map[string]bool{"has": true, "have": true, "had": true, "also": t
 	"office": true, "prime": true, "minister": true, "side": true, "soldiers": true, "units": true, "command": true,
 	"now": true, "already": true, "then": true, "again": true, "formally": true, "officially": true, "finally": true,
 	"state": true, "news": true, "agency": true, "media": true, "police": true, "fighters": true, "militia": true,
-	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true, "commanders": true, "commander": true}
+	"separatist": true, "rebel": true, "de": true, "facto": true, "interior": true, "top": true, "diplomats": true, "commanders": true, "commander": true,
+	"chairs": true, "chair": true, "co": true, "envoy": true, "envoys": true, "mediators": true, "delegation": true,
+	"representative": true, "representatives": true, "negotiators": true, "deputy": true, "head": true, "chief": true}
 
 // actorBefore finds the party of the verb at v, walking back over the
 // words in subjSkip and over dates; "its"/"their" refer to the nearest
@@ -66,7 +68,9 @@ func (d *doc) actorBefore(v, a int) (string, int) {
 			}
 			return "", -1
 		}
-		if !subjSkip[w] {
+		// a person's name between party and verb: "Azerbaijani President
+		// Ilham Aliyev has demanded"
+		if !subjSkip[w] && !(d.toks[j].cap && d.toks[j].kind == 'w' && j > a) {
 			return "", -1
 		}
 	}
@@ -161,6 +165,15 @@ func (d *doc) attribution(a, b int) []assertion {
 			if content >= 3 && j < b && t[j].low != "," {
 				as.s, as.e = t[v].e, s1
 			} else {
+				// "..., the ministry said": the speaker follows the clause
+				// it asserts after a comma or a closing quote
+				k := a0 - 1
+				for k >= a && subjSkip[t[k].low] {
+					k--
+				}
+				if k < a || !(t[k].low == "," || isCloser(t[k].low)) {
+					continue
+				}
 				as.s, as.e, as.inverted = s0, t[v].s, true
 			}
 			out = append(out, as)
@@ -176,11 +189,27 @@ func (d *doc) attribution(a, b int) []assertion {
 		if t[i].low == "the" {
 			i++
 		}
-		if m, ok := d.mentionAt(i); ok && m.t0 == i && m.actor != "" && m.t1 < v && content >= 3 {
+		if m, ok := d.mentionAt(i); ok && m.t0 == i && m.actor != "" && m.t1 < v && content >= 3 && !d.dateline(m) {
 			out = append(out, assertion{actor: m.actor, s: t[v].e, e: s1, v0: v, v1: v + 1, a0: i, a1: m.t1})
 		}
 	}
 	return out
+}
+
+// dateline: "STEPANAKERT/BAKU (Agency) -" opens a story; the place in
+// capitals is where it was filed, not who speaks.
+func (d *doc) dateline(m ment) bool {
+	w := d.text[d.toks[m.t0].s:d.toks[m.t1-1].e]
+	if strings.ToUpper(w) != w || len(w) < 4 {
+		return false
+	}
+	if m.t1 < len(d.toks) {
+		switch d.toks[m.t1].low {
+		case "/", "(", ",", "-", "—", "–":
+			return true
+		}
+	}
+	return false
 }
 
 type verb struct {
@@ -799,6 +828,11 @@ var metricWords = map[string]string{
 	"mines": "mines", "landmines": "mines", "homes": "homes", "houses": "homes",
 }
 
+// metricNouns say what the counted are called, not what happened to them.
+var metricNouns = map[string]bool{"refugees": true, "idps": true, "returnees": true, "dead": true, "deaths": true,
+	"fatalities": true, "lives": true, "prisoners": true, "detainees": true, "hostages": true, "captives": true,
+	"pows": true, "mines": true, "landmines": true, "homes": true, "houses": true, "homeless": true}
+
 // forceNouns count people under arms; the sentence decides their metric.
 var forceNouns = map[string]bool{"soldiers": true, "troops": true, "servicemen": true, "personnel": true,
 	"peacekeepers": true, "police": true, "observers": true, "monitors": true, "military": true}
@@ -895,7 +929,7 @@ func (d *doc) figures(a, b int) {
 		for ce < b && !isClauseEnd(t[ce].low) {
 			ce++
 		}
-		metric, actor, place := "", "", ""
+		metric, actor, place, nounMetric := "", "", "", ""
 		origin := false
 		force := ""
 		for j := next; j < ce; j++ {
@@ -916,9 +950,30 @@ func (d *doc) figures(a, b int) {
 			}
 			if metric == "" {
 				if mw := metricWords[t[j].low]; mw != "" {
-					metric = mw
+					// what happened to them outranks what they are called:
+					// "4,000 refugees returned" counts returns
+					if metricNouns[t[j].low] {
+						if nounMetric == "" {
+							nounMetric = mw
+						}
+					} else {
+						metric = mw
+					}
 				} else if forceNouns[t[j].low] && force == "" && j < next+4 {
 					force = t[j].low
+				}
+			}
+		}
+		if metric == "" {
+			metric = nounMetric
+		}
+		// "a contingent some 1,960 strong"
+		if metric == "" && next < b && t[next].low == "strong" {
+			force = "troops"
+			for j := start - 1; j >= a; j-- {
+				if m, ok := d.mentionAt(j); ok && m.actor != "" {
+					actor = m.actor
+					break
 				}
 			}
 		}
@@ -1286,7 +1341,7 @@ var positionVerbs = map[string]bool{"vowed": true, "pledged": true, "promised": 
 	"urged": true, "rejected": true, "condemned": true, "accused": true, "threatened": true, "refused": true,
 	"welcomed": true, "criticised": true, "criticized": true, "protested": true, "recognised": true,
 	"recognized": true, "lashed": true, "blamed": true, "called": true, "denounced": true, "vows": true,
-	"demands": true, "urges": true, "rejects": true, "condemns": true, "accuses": true, "insists": true}
+	"denied": true, "denies": true, "demands": true, "urges": true, "rejects": true, "condemns": true, "accuses": true, "insists": true}
 
 // statements: positions ("X vowed to", "X lashed out at"), resolutions
 // ("its Senate passed a resolution"), and what a party said when the
