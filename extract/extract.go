@@ -438,13 +438,14 @@ var placeCue = map[string]bool{"in": true, "near": true, "at": true, "from": tru
 	"into": true, "towards": true, "toward": true, "to": true}
 var placeNoun = map[string]bool{"village": true, "town": true, "city": true, "district": true, "region": true,
 	"province": true, "settlement": true, "valley": true, "river": true, "border": true, "checkpoint": true, "corridor": true}
+
 // placeVerb: what follows these is a place ("troops retook Debaltseve").
 var placeVerb = map[string]bool{"captured": true, "recaptured": true, "retook": true, "seized": true, "entered": true,
 	"took": true, "liberated": true, "occupied": true, "ceded": true, "abandoned": true, "shelled": true,
 	"attacked": true, "bombed": true, "stormed": true, "encircled": true, "besieged": true}
 
 var notPlace = map[string]bool{"troops": true, "soldiers": true, "fighters": true, "police": true, "officials": true,
-	"authorities": true, "residents": true, "civilians": true, "people": true, "there": true, "some": true,"the": true, "a": true, "an": true, "he": true, "she": true, "it": true, "they": true, "we": true,
+	"authorities": true, "residents": true, "civilians": true, "people": true, "there": true, "some": true, "the": true, "a": true, "an": true, "he": true, "she": true, "it": true, "they": true, "we": true,
 	"i": true, "this": true, "that": true, "but": true, "and": true, "in": true, "on": true, "president": true,
 	"prime": true, "minister": true, "ministry": true, "group": true, "council": true, "committee": true,
 	"union": true, "nations": true, "senate": true, "parliament": true, "agency": true, "office": true, "army": true,
