@@ -196,6 +196,24 @@ func (d *doc) attribution(a, b int) []assertion {
 	return out
 }
 
+// people: a plural demonym ("Armenians") or one after a count is a
+// population, whose movements are figures, not changes of control.
+func (d *doc) people(m ment, a int) bool {
+	if m.nkind != "demonym" {
+		return false
+	}
+	last := d.toks[m.t1-1].low
+	if strings.HasSuffix(last, "s") && !forceNouns[last] {
+		return true
+	}
+	for j := m.t0 - 1; j >= a && j >= m.t0-2; j-- {
+		if d.dateAt[j] < 0 && (d.toks[j].isNum || d.toks[j].is(lxNumWord)) {
+			return true
+		}
+	}
+	return false
+}
+
 // dateline: "STEPANAKERT/BAKU (Agency) -" opens a story; the place in
 // capitals is where it was filed, not who speaks.
 func (d *doc) dateline(m ment) bool {
@@ -382,11 +400,29 @@ func (d *doc) gapped(k, b int) []item {
 	var out []item
 	for k < b {
 		j := k
+		// ", a day after the deadline, and B on ...": a short aside
+		// between commas does not end the list
+		if d.toks[j].low == "," {
+			for e := j + 1; e < b && e <= j+8; e++ {
+				if d.mentAt[e] >= 0 || d.dateAt[e] >= 0 {
+					break
+				}
+				if d.toks[e].low == "," {
+					if e+1 < b && d.toks[e+1].low == "and" {
+						j = e
+					}
+					break
+				}
+			}
+		}
 		for j < b && (d.toks[j].low == "," || d.toks[j].low == "and" || d.toks[j].low == "while") {
 			j++
 		}
 		if j == k {
 			break
+		}
+		for j < b && d.mentAt[j] < 0 && listGlue[d.toks[j].low] {
+			j++ // "and the town of C on ..."
 		}
 		m, ok := d.mentionAt(j)
 		if !ok || m.t0 != j || m.place == "" {
@@ -518,6 +554,11 @@ func (d *doc) control(a, b int) {
 			subj, s0 = d.actorBefore(v, a)
 			if subj != "" {
 				subjStart = t[s0].s
+				// "2,500 ethnic Armenians left Shusha": people, not forces
+				if m, ok := d.mentionAt(s0); ok && d.people(m, a) {
+					v = ve - 1
+					continue
+				}
 			}
 		}
 		k := ve
@@ -754,6 +795,9 @@ func (d *doc) deadline(v, ve, a, b int) {
 	start = min(start, t[objs[0].m.t0].s)
 	end := due.e
 	for _, it := range objs {
+		if d.hasDeadline(it.m.place, due) {
+			continue // "to leave Lachin, which is to be handed over by": one deadline
+		}
 		prov := d.provisionFor(it.m.place)
 		if prov != "" && !due.Date.IsZero() {
 			c := d.newClaim(ledger.KindDeadline, start, end, "deadline/by-date", 0.6)
@@ -773,6 +817,16 @@ func (d *doc) deadline(v, ve, a, b int) {
 		d.setDate(c, nil)
 		addNote(c, due.Note)
 	}
+}
+
+func (d *doc) hasDeadline(place string, due *dateRef) bool {
+	for _, c := range d.out[d.sentOut:] {
+		if c.Deadline != nil && c.Deadline.Due == due.Date && d.provisionFor(place) == c.Deadline.Provision ||
+			c.Statement != nil && c.Statement.About == place && strings.HasPrefix(c.Statement.Position, "due by ") {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *doc) provisionFor(place string) string {
@@ -824,7 +878,7 @@ var metricWords = map[string]string{
 	"killed": "fatalities", "dead": "fatalities", "died": "fatalities", "deaths": "fatalities",
 	"fatalities": "fatalities", "lives": "fatalities", "wounded": "injured", "injured": "injured",
 	"prisoners": "detainees", "detainees": "detainees", "hostages": "detainees", "captives": "detainees",
-	"pows": "detainees", "released": "released", "freed": "released", "exchanged": "released",
+	"pows": "detainees", "left": "displaced", "released": "released", "freed": "released", "exchanged": "released",
 	"mines": "mines", "landmines": "mines", "homes": "homes", "houses": "homes",
 }
 
@@ -979,7 +1033,7 @@ func (d *doc) figures(a, b int) {
 		}
 		for j := start - 1; j >= a && j >= start-4 && metric == ""; j-- {
 			switch t[j].low {
-			case "toll", "killing", "killed":
+			case "toll", "killing", "killed", "remains", "bodies":
 				metric = "fatalities"
 			case "displacing", "displaced":
 				metric = "displaced"
@@ -1216,20 +1270,35 @@ func (d *doc) deadlines(a, b int) {
 			continue
 		}
 		var due *dateRef
-		for j := i + 1; j < b && j < i+15; j++ {
-			if r := d.dateRefAt(j); r != nil && j > 0 && (t[j-1].low == "to" || t[j-1].low == "until" || t[j-1].low == "of" || t[j-1].low == "by" || t[j-1].low == "is" || t[j-1].low == "on") {
+		for j := i + 1; j < b && j < i+8; j++ {
+			if r := d.dateRefAt(j); r != nil && j > 0 && (t[j-1].low == "to" || t[j-1].low == "until" || t[j-1].low == "of" || t[j-1].low == "by" || t[j-1].low == "is" || t[j-1].low == "was") {
 				due = r
+				break
+			}
+			if t[j].low == "," || t[j].low == ";" {
 				break
 			}
 		}
 		if due == nil || due.Date.IsZero() {
 			continue
 		}
+		// the place nearest the word "deadline"
+		best, bd := -1, 1<<30
 		for j := a; j < b; j++ {
 			m, ok := d.mentionAt(j)
-			if !ok || m.place == "" || m.actor != "" {
+			if !ok || m.t0 != j || m.place == "" || m.actor != "" {
 				continue
 			}
+			dist := i - m.t1
+			if j > i {
+				dist = j - i
+			}
+			if dist < bd {
+				best, bd = j, dist
+			}
+		}
+		for j := best; j >= 0; j = -1 {
+			m, _ := d.mentionAt(j)
 			if prov := d.provisionFor(m.place); prov != "" {
 				start := min(t[i].s, t[j].s)
 				c := d.newClaim(ledger.KindDeadline, start, max(due.e, t[m.t1-1].e), "deadline/named", 0.6)
