@@ -315,6 +315,9 @@ func (d *doc) placeList(i, b int) ([]item, int) {
 			}
 			it := item{m: m}
 			j := m.t1
+			if j < b && !d.toks[j].cap && (placeNoun[d.toks[j].low] || areaNouns[d.toks[j].low] != "") {
+				j++ // "the Pol district"
+			}
 			k := j
 			if k < b && (d.toks[k].low == "on" || d.toks[k].low == "in") {
 				k++
@@ -429,6 +432,9 @@ func (d *doc) gapped(k, b int) []item {
 			break
 		}
 		e := m.t1
+		if e < b && !d.toks[e].cap && (placeNoun[d.toks[e].low] || areaNouns[d.toks[e].low] != "") {
+			e++
+		}
 		if e < b && (d.toks[e].low == "on" || d.toks[e].low == "in") {
 			e++
 		}
