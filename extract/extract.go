@@ -439,6 +439,11 @@ var placeCue = map[string]bool{"in": true, "near": true, "at": true, "from": tru
 var placeNoun = map[string]bool{"village": true, "town": true, "city": true, "district": true, "region": true,
 	"province": true, "settlement": true, "valley": true, "river": true, "border": true, "checkpoint": true, "corridor": true}
 
+// ofPlace words take a place after "of": "residents of X", "the outskirts of X".
+var ofPlace = map[string]bool{"control": true, "residents": true, "inhabitants": true, "outskirts": true,
+	"centre": true, "center": true, "north": true, "south": true, "east": true, "west": true, "mayor": true,
+	"people": true, "suburbs": true, "edge": true, "siege": true, "outside": true}
+
 // placeVerb: what follows these is a place ("troops retook Debaltseve").
 var placeVerb = map[string]bool{"captured": true, "recaptured": true, "retook": true, "seized": true, "entered": true,
 	"took": true, "liberated": true, "occupied": true, "ceded": true, "abandoned": true, "shelled": true,
@@ -476,7 +481,7 @@ func (d *doc) unknown(i, a, b int) int {
 	if i > a {
 		p := t[i-1].low
 		cue = placeCue[p] || placeVerb[p] ||
-			p == "of" && i-2 >= a && (placeNoun[t[i-2].low] || t[i-2].is(lxNominal) || t[i-2].low == "control") ||
+			p == "of" && i-2 >= a && (placeNoun[t[i-2].low] || t[i-2].is(lxNominal) || ofPlace[t[i-2].low]) ||
 			p == "over" && i-2 >= a && (t[i-2].is(lxControl) || t[i-2].low == "control")
 	}
 	if j < b && placeNoun[t[j].low] && !t[j].cap {
@@ -499,6 +504,7 @@ func (d *doc) sentence(a, b int) {
 	asserts := d.attribution(a, b)
 	d.control(a, b)
 	d.figures(a, b)
+	d.single(a, b)
 	d.mandate(a, b)
 	d.deadlines(a, b)
 	d.events(a, b)

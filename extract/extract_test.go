@@ -313,6 +313,10 @@ func TestRules(t *testing.T) {
 			[]want{{kind: "figure", metric: "fatalities", low: 100}}},
 		{"dateline is not the speaker", "LESK, April 9 (Wire) - The truce held overnight, observers said.", "2023-04-10",
 			[]want{{kind: "statement", none: true}}},
+		{"one person", "A Veltrian soldier was killed by a sniper near Pol on Sunday, the ministry said.", "2023-04-10",
+			[]want{{kind: "figure", metric: "fatalities", place: "pol", best: 1, from: "2023-04-09"}}},
+		{"monitors count explosions", "The mission recorded about 2,130 explosions in the Marevo region.", "2023-04-10",
+			[]want{{kind: "figure", metric: "explosions", place: "marevo", qual: "about", best: 2130}}},
 		{"separatists", "Armenian separatists handed Shusha over to Azerbaijan on 8 November 2020.", "2020-11-20",
 			[]want{{kind: "control", place: "shusha", actor: "azerbaijan", from: "2020-11-08"}}},
 	}
@@ -382,7 +386,8 @@ func TestRules(t *testing.T) {
 
 func TestUnknownNames(t *testing.T) {
 	text := "Fighting was reported near the village of Qiyameddinli and in Aghdam, while shells fell on Dolna and around Ostrovets. " +
-		"Troops were withdrawn. Government forces retook Debaltseve, and Izium was captured on Friday. The takeover of Lyman followed."
+		"Troops were withdrawn. Government forces retook Debaltseve, and Izium was captured on Friday. The takeover of Lyman followed. " +
+		"Residents of Bucha fled."
 	res := testExtractor(t).Extract(text, Options{Source: "s", Published: ledger.MustDate("2020-11-01")})
 	var names []string
 	for _, m := range res.Mentions {
@@ -391,7 +396,7 @@ func TestUnknownNames(t *testing.T) {
 		}
 		names = append(names, m.Name)
 	}
-	if strings.Join(names, ",") != "Qiyameddinli,Ostrovets,Debaltseve,Izium,Lyman" {
+	if strings.Join(names, ",") != "Qiyameddinli,Ostrovets,Debaltseve,Izium,Lyman,Bucha" {
 		t.Errorf("unknown names %v, want Qiyameddinli and Ostrovets (Aghdam and Dolna are known)", names)
 	}
 }

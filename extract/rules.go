@@ -886,12 +886,14 @@ var metricWords = map[string]string{
 	"prisoners": "detainees", "detainees": "detainees", "hostages": "detainees", "captives": "detainees",
 	"pows": "detainees", "left": "displaced", "released": "released", "freed": "released", "exchanged": "released",
 	"mines": "mines", "landmines": "mines", "homes": "homes", "houses": "homes",
+	"explosions": "explosions", "violations": "ceasefire_violations", "incidents": "incidents",
 }
 
 // metricNouns say what the counted are called, not what happened to them.
 var metricNouns = map[string]bool{"refugees": true, "idps": true, "returnees": true, "dead": true, "deaths": true,
 	"fatalities": true, "lives": true, "prisoners": true, "detainees": true, "hostages": true, "captives": true,
-	"pows": true, "mines": true, "landmines": true, "homes": true, "houses": true, "homeless": true}
+	"pows": true, "mines": true, "landmines": true, "homes": true, "houses": true, "homeless": true,
+	"explosions": true, "violations": true, "incidents": true}
 
 // forceNouns count people under arms; the sentence decides their metric.
 var forceNouns = map[string]bool{"soldiers": true, "troops": true, "servicemen": true, "personnel": true,
@@ -1176,6 +1178,60 @@ func (d *doc) nearestDate(a, b, i int) *dateRef {
 		}
 	}
 	return best
+}
+
+var personNouns = map[string]bool{"man": true, "woman": true, "child": true, "boy": true, "girl": true,
+	"civilian": true, "soldier": true, "serviceman": true, "resident": true, "peacekeeper": true, "fighter": true,
+	"officer": true, "policeman": true, "journalist": true, "farmer": true, "monitor": true}
+
+// single reads one person killed or wounded: "a man was injured by
+// shelling", "an Armenian soldier was killed".
+func (d *doc) single(a, b int) {
+	t := d.toks
+	for i := a; i+3 < b; i++ {
+		if t[i].low != "a" && t[i].low != "an" && t[i].low != "one" {
+			continue
+		}
+		j := i + 1
+		if m, ok := d.mentionAt(j); ok && m.t0 == j {
+			j = m.t1
+		}
+		if j >= b || !personNouns[t[j].low] {
+			continue
+		}
+		k := j + 1
+		if e, ok := d.seq(k, b, "has", "been"); ok {
+			k = e
+		} else if e, ok := d.seq(k, b, "was"); ok {
+			k = e
+		} else {
+			continue
+		}
+		if k >= b {
+			continue
+		}
+		metric := metricWords[t[k].low]
+		if metric != "fatalities" && metric != "injured" {
+			continue
+		}
+		ce := k + 1
+		for ce < b && !isClauseEnd(t[ce].low) {
+			ce++
+		}
+		place := ""
+		for x := k; x < ce; x++ {
+			if m, ok := d.mentionAt(x); ok && m.place != "" && m.actor == "" {
+				place = m.place
+				break
+			}
+		}
+		// the person's side stays in the quote: a count of casualties
+		// does not name who counts them
+		c := d.newClaim(ledger.KindFigure, t[i].s, t[ce-1].e, "figure/single", 0.6)
+		c.Figure = &ledger.Figure{Metric: metric, Place: place, Best: ptr(1), Qualifier: "exact"}
+		d.setDate(c, d.startDate(a, b, i))
+		i = ce
+	}
 }
 
 // mandate reads "a renewable five-year mandate", "a mandate of two years":
