@@ -317,6 +317,8 @@ func TestRules(t *testing.T) {
 			[]want{{kind: "figure", metric: "fatalities", place: "pol", best: 1, from: "2023-04-09"}}},
 		{"monitors count explosions", "The mission recorded about 2,130 explosions in the Marevo region.", "2023-04-10",
 			[]want{{kind: "figure", metric: "explosions", place: "marevo", qual: "about", best: 2130}}},
+		{"unicode hyphen", "Up to 5,000 people fled Nagorno‑Karabakh.", "2020-12-01",
+			[]want{{kind: "figure", metric: "displaced", place: "nagorno-karabakh", high: 5000}}},
 		{"separatists", "Armenian separatists handed Shusha over to Azerbaijan on 8 November 2020.", "2020-11-20",
 			[]want{{kind: "control", place: "shusha", actor: "azerbaijan", from: "2020-11-08"}}},
 	}

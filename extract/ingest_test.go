@@ -166,6 +166,7 @@ func TestIngestBadInput(t *testing.T) {
 		{"image.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary data (NUL byte at line 3, byte 8)"},
 		{"latin1.txt", []byte("Veltrian troops\nentered Sarık caf\xe9 on Monday."), "invalid UTF-8 at line 2, byte 34"},
 		{"controls.txt", bytes.Repeat([]byte("\x01\x02ab"), 100), "binary data"},
+		{"utf16.txt", []byte("\xff\xfeL\x00a\x00"), "UTF-16 text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Ingest(ctx, m, tc.raw, Meta{Name: tc.name})

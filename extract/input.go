@@ -48,6 +48,10 @@ func Text(name string, raw []byte) (string, Page, error) {
 		return "", Page{}, fmt.Errorf("%s: %w: %d bytes; one report may be at most %d MB", name, ledger.ErrInvalid, len(raw), MaxBytes>>20)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(raw, []byte("\xff\xfe")) || bytes.HasPrefix(raw, []byte("\xfe\xff")) {
+		return "", Page{}, fmt.Errorf("%s: %w: UTF-16 text (byte-order mark at byte 0): want UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)",
+			name, ledger.ErrInvalid)
+	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		return "", Page{}, fmt.Errorf("%s: %w: binary data (NUL byte at line %d, byte %d): want a text or HTML report",
 			name, ledger.ErrInvalid, 1+bytes.Count(raw[:i], []byte("\n")), i)

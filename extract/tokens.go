@@ -160,6 +160,12 @@ func afterWord(t *tok, text string, i int) int {
 		case text[i] == '-' && i+1 < len(text) && isWordStart(text[i+1:]):
 			t.hyph = true
 			return i + 1
+		case strings.HasPrefix(text[i:], "\u2010") || strings.HasPrefix(text[i:], "\u2011"):
+			// Unicode hyphen and non-breaking hyphen, as HTML pages write them
+			if n := len("\u2010"); i+n < len(text) && isWordStart(text[i+n:]) {
+				t.hyph = true
+				return i + n
+			}
 		case text[i] == '\'' || strings.HasPrefix(text[i:], "’"):
 			n := 1
 			if text[i] != '\'' {
