@@ -9,6 +9,8 @@ import (
 	"truce/ledger"
 )
 
+// TestDebugDump prints what a report yields, for working on the rules:
+// DUMP=report.txt PUB=2020-12-01 go test -run DebugDump -v ./extract
 func TestDebugDump(t *testing.T) {
 	f := os.Getenv("DUMP")
 	if f == "" {
