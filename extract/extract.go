@@ -508,6 +508,7 @@ func (d *doc) sentence(a, b int) {
 	d.mandate(a, b)
 	d.deadlines(a, b)
 	d.events(a, b)
+	d.violence(a, b)
 	d.statements(a, b, asserts, before)
 	for _, c := range d.out[before:] {
 		if c.AssertedBy != "" {

@@ -319,6 +319,12 @@ func TestRules(t *testing.T) {
 			[]want{{kind: "figure", metric: "explosions", place: "marevo", qual: "about", best: 2130}}},
 		{"unicode hyphen", "Up to 5,000 people fled Nagorno‑Karabakh.", "2020-12-01",
 			[]want{{kind: "figure", metric: "displaced", place: "nagorno-karabakh", high: 5000}}},
+		{"shelling", "Veltrian forces shelled Dolna overnight on Sunday, killing two civilians.", "2023-04-10",
+			[]want{{kind: "event", place: "dolna", actor: "veltria", from: "2023-04-09"}, {kind: "figure", metric: "fatalities", best: 2}}},
+		{"clashes", "Clashes broke out between Veltrian troops and rebels near Tarnak on Friday.", "2023-04-10",
+			[]want{{kind: "event", place: "tarnak", actor: "marevo-pr", from: "2023-04-07"}}},
+		{"escorted back", "Peacekeepers escorted 1,200 refugees back to Sarik on Sunday.", "2023-04-10",
+			[]want{{kind: "figure", metric: "returned", place: "sarik", best: 1200}}},
 		{"separatists", "Armenian separatists handed Shusha over to Azerbaijan on 8 November 2020.", "2020-11-20",
 			[]want{{kind: "control", place: "shusha", actor: "azerbaijan", from: "2020-11-08"}}},
 	}

@@ -880,7 +880,7 @@ var qualifiers = []qual{
 var metricWords = map[string]string{
 	"fled": "displaced", "flee": "displaced", "fleeing": "displaced", "displaced": "displaced",
 	"refugees": "displaced", "sheltering": "displaced", "homeless": "displaced", "uprooted": "displaced", "evacuated": "displaced", "idps": "displaced",
-	"returned": "returned", "returnees": "returned", "return": "returned", "returning": "returned",
+	"returned": "returned", "returnees": "returned", "back": "returned", "home": "returned", "return": "returned", "returning": "returned",
 	"killed": "fatalities", "dead": "fatalities", "died": "fatalities", "deaths": "fatalities",
 	"fatalities": "fatalities", "lives": "fatalities", "wounded": "injured", "injured": "injured",
 	"prisoners": "detainees", "detainees": "detainees", "hostages": "detainees", "captives": "detainees",
@@ -902,7 +902,8 @@ var forceNouns = map[string]bool{"soldiers": true, "troops": true, "servicemen":
 var unitWords = map[string]bool{"year": true, "years": true, "day": true, "days": true, "month": true, "months": true,
 	"week": true, "weeks": true, "hour": true, "hours": true, "km": true, "kilometres": true, "kilometers": true,
 	"miles": true, "metres": true, "meters": true, "am": true, "pm": true, "minutes": true, "times": true,
-	"decades": true, "sides": true, "rounds": true}
+	"decades": true, "sides": true, "rounds": true, "districts": true, "villages": true, "towns": true,
+	"regions": true, "provinces": true, "countries": true, "parties": true, "settlements": true}
 
 func isClauseEnd(s string) bool {
 	switch s {
@@ -1011,7 +1012,7 @@ func (d *doc) figures(a, b int) {
 				continue
 			}
 			if metric == "" {
-				if mw := metricWords[t[j].low]; mw != "" {
+				if mw := metricWords[t[j].low]; mw != "" && !d.backOfControl(j) {
 					// what happened to them outranks what they are called:
 					// "4,000 refugees returned" counts returns
 					if metricNouns[t[j].low] {
@@ -1108,6 +1109,15 @@ func (d *doc) figures(a, b int) {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// backOfControl: "handed back", "won back" move territory, not people.
+func (d *doc) backOfControl(j int) bool {
+	if w := d.toks[j].low; (w == "back" || w == "home") && j > 0 {
+		p := d.toks[j-1].low
+		return d.toks[j-1].is(lxControl) || p == "pulled" || p == "pushed" || p == "fought" || p == "beat" || p == "given"
+	}
+	return false
+}
 
 func (d *doc) sentenceHas(a, b int, words ...string) bool {
 	for i := a; i < b; i++ {
@@ -1465,6 +1475,74 @@ func (d *doc) events(a, b int) {
 		c.Event = &ledger.Event{Type: "Strategic developments", SubType: "Agreement", Actors: actors, Place: place}
 		d.setDate(c, d.nearestDate(a, b, v))
 		v = max(v, noun)
+	}
+}
+
+// violence verbs, in ACLED's vocabulary: type and sub-type.
+var violenceVerbs = map[string][2]string{
+	"shelled":  {"Explosions/Remote violence", "Shelling/artillery/missile attack"},
+	"struck":   {"Explosions/Remote violence", "Shelling/artillery/missile attack"},
+	"fired":    {"Explosions/Remote violence", "Shelling/artillery/missile attack"},
+	"bombed":   {"Explosions/Remote violence", "Air/drone strike"},
+	"attacked": {"Battles", "Armed clash"},
+	"stormed":  {"Battles", "Armed clash"},
+	"ambushed": {"Battles", "Armed clash"},
+}
+
+// violence: "Veltrian forces shelled Dolna", "rebels attacked positions
+// near Pol", "clashes broke out near Sarik".
+func (d *doc) violence(a, b int) {
+	t := d.toks
+	for v := a; v < b; v++ {
+		if d.mentAt[v] >= 0 {
+			continue
+		}
+		kind, ok := violenceVerbs[t[v].low]
+		clash := false
+		if !ok {
+			w := t[v].low
+			if (w == "clashes" || w == "fighting") && v+1 < b && (t[v+1].low == "broke" || t[v+1].low == "erupted" || t[v+1].low == "resumed" || t[v+1].low == "flared") {
+				kind, ok, clash = [2]string{"Battles", "Armed clash"}, true, true
+			}
+		}
+		if !ok || v > a && t[v-1].hyph {
+			continue
+		}
+		if !clash && (d.modalBefore(v, a) || v > a && beForms[t[v-1].low]) {
+			continue // "was shelled" names no attacker here; "will attack" did not happen
+		}
+		var actors []string
+		start := v
+		if !clash {
+			subj, s0 := d.actorBefore(v, a)
+			if subj == "" {
+				continue
+			}
+			actors, start = []string{subj}, s0
+		}
+		// the place: the object, or the first place in the clause
+		ce := v + 1
+		for ce < b && !(t[ce].low == ";" || t[ce].low == "," && ce > v+2) {
+			ce++
+		}
+		place := ""
+		for j := v + 1; j < ce; j++ {
+			if m, ok := d.mentionAt(j); ok && m.t0 == j {
+				if m.place != "" && m.actor == "" && place == "" {
+					place = m.place
+				} else if m.actor != "" && !slices.Contains(actors, m.actor) && (clash || t[j-1].low == "on" || t[j-1].low == "at") {
+					actors = append(actors, m.actor) // "fired on Armenian positions"
+				}
+				j = m.t1 - 1
+			}
+		}
+		if place == "" && len(actors) < 2 {
+			continue
+		}
+		c := d.newClaim(ledger.KindEvent, t[start].s, t[ce-1].e, "event/violence", 0.55)
+		c.Event = &ledger.Event{Type: kind[0], SubType: kind[1], Actors: actors, Place: place}
+		d.setDate(c, d.startDate(a, b, v))
+		v = ce - 1
 	}
 }
 
