@@ -15,6 +15,7 @@ const (
 	lxDate    // a word that may start a date expression
 	lxResolution
 	lxSignal // words rules look for directly: mandate, deadline, according, signed...
+	lxViolence
 )
 
 var lexicon = func() map[string]uint32 {
@@ -60,6 +61,10 @@ var lexicon = func() map[string]uint32 {
 	}
 	add(lxDate, "yesterday", "today", "tonight", "last", "this", "next", "earlier", "later")
 	add(lxResolution, "passed", "adopted", "approved")
+	for w := range violenceVerbs {
+		add(lxViolence, w)
+	}
+	add(lxViolence, "clashes", "fighting")
 	add(lxSignal, "mandate", "deadline", "according", "signed", "sealed", "concluded", "reached", "struck", "brokered", "agreed")
 	return lx
 }()

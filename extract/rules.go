@@ -1494,7 +1494,7 @@ var violenceVerbs = map[string][2]string{
 func (d *doc) violence(a, b int) {
 	t := d.toks
 	for v := a; v < b; v++ {
-		if d.mentAt[v] >= 0 {
+		if !t[v].is(lxViolence) || d.mentAt[v] >= 0 {
 			continue
 		}
 		kind, ok := violenceVerbs[t[v].low]
