@@ -56,15 +56,15 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	total := 0
 	for _, f := range files {
 		rep, err := ingestFile(ctx, e, m, f, meta)
-		bar.step(f)
+		bar.done() // clear the bar before a line is printed under it
 		if err != nil {
 			failed = append(failed, err)
-			bar.done()
 			fmt.Fprintf(e.stderr, "truce ingest: %v\n", err)
-			continue
+		} else {
+			total += len(rep.Claims)
+			printReport(e, m, f, rep, len(files) == 1)
 		}
-		total += len(rep.Claims)
-		printReport(e, m, f, rep, len(files) == 1)
+		bar.step(f)
 	}
 	bar.done()
 	if len(files) > 1 {
