@@ -75,6 +75,10 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 	if !strings.Contains(list, "candidates to review") || !strings.Contains(list, lachin.ID) || !strings.Contains(list, "rule control/passive-handover") {
 		t.Errorf("review list:\n%s", list)
 	}
+	// the embedded case already holds the handovers: the report agrees with them
+	if !strings.Contains(list, "AGREES with accepted claim") {
+		t.Errorf("review list does not point at the accepted claims the report corroborates:\n%s", list)
+	}
 
 	truce(t, 0, "review", "accept", lachin.ID, kalbajar.ID, "--db", db, "--by", "ana")
 	truce(t, 0, "review", "reject", figures[0], "--db", db, "--by", "ana", "--note", "vague")

@@ -245,6 +245,9 @@ func listCandidates(ctx context.Context, e *env, m *monitor.Monitor, source stri
 		for _, line := range contradictions(ctx, m, c) {
 			fmt.Fprintf(e.stdout, "  CONTRADICTS %s\n", line)
 		}
+		if id := corroborates(m, c); id != "" {
+			fmt.Fprintf(e.stdout, "  AGREES with accepted claim %s (another report of the same change)\n", id)
+		}
 	}
 	return nil
 }
@@ -289,6 +292,19 @@ func contradictions(ctx context.Context, m *monitor.Monitor, c *ledger.Claim) []
 		out = append(out, fmt.Sprintf("%s (accepted): %s from %s%s", o.ID, monitor.Describe(m, o), orDash(o.Valid.From.String()), q))
 	}
 	return out
+}
+
+// corroborates: an accepted control claim already says the same actor
+// took the place on the same day.
+func corroborates(m *monitor.Monitor, c *ledger.Claim) string {
+	if c.Control == nil || c.Valid.From.Prec != ledger.PrecDay {
+		return ""
+	}
+	ps, ok := m.Index.PlaceAt(c.Control.Place, c.Valid.From.First(), time.Time{})
+	if ok && ps.Controller == c.Control.Actor && ps.SinceDay == c.Valid.From.First() {
+		return ps.Claim
+	}
+	return ""
 }
 
 // listUnknown prints the names reports used that the gazetteer lacks,
