@@ -498,6 +498,40 @@ func (d *doc) unknown(i, a, b int) int {
 	return j - 1
 }
 
+// orgWords end or head the names of organisations.
+var orgWords = map[string]bool{"union": true, "committee": true, "council": true, "ministry": true,
+	"organization": true, "organisation": true, "group": true, "mission": true, "agency": true, "office": true,
+	"commission": true, "court": true, "fund": true, "programme": true, "program": true, "bank": true,
+	"front": true, "army": true, "party": true, "movement": true, "forces": true, "nations": true,
+	"cross": true, "crescent": true, "watch": true, "international": true, "institute": true, "service": true}
+
+// unknownActor notes an organisation's name the gazetteer lacks, in
+// tokens [i,j) ("the International Committee of the Red Cross said"), so
+// the list of actors can grow as the list of places does.
+func (d *doc) unknownActor(i, j int) {
+	t := d.toks
+	for i < j && (t[i].low == "the" || !t[i].cap) {
+		i++
+	}
+	for j > i && !t[j-1].cap {
+		j--
+	}
+	if j-i < 1 || j-i > 8 {
+		return
+	}
+	org := false
+	for k := i; k < j; k++ {
+		if d.mentAt[k] >= 0 || t[k].kind == 'p' || !t[k].cap && t[k].low != "of" && t[k].low != "for" && t[k].low != "the" && t[k].low != "and" {
+			return
+		}
+		org = org || orgWords[t[k].low]
+	}
+	if !org {
+		return
+	}
+	d.unk = append(d.unk, store.Mention{Source: d.opt.Source, Name: d.text[t[i].s:t[j-1].e], Start: t[i].s, End: t[j-1].e, Kind: "actor"})
+}
+
 // sentence runs every rule on tokens [a,b).
 func (d *doc) sentence(a, b int) {
 	before := len(d.out)

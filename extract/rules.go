@@ -144,6 +144,12 @@ func (d *doc) attribution(a, b int) []assertion {
 		if t[v].is(lxSignal) && t[v].low == "according" && v+1 < b && t[v+1].low == "to" {
 			if act, end := d.actorAfter(v+2, b); act != "" {
 				out = append(out, assertion{actor: act, s: s0, e: s1, v0: v, v1: v + 2, a0: v + 2, a1: end})
+			} else {
+				e := v + 2
+				for e < b && !isClauseEnd(t[e].low) {
+					e++
+				}
+				d.unknownActor(v+2, e)
 			}
 			continue
 		}
@@ -191,6 +197,8 @@ func (d *doc) attribution(a, b int) []assertion {
 		}
 		if m, ok := d.mentionAt(i); ok && m.t0 == i && m.actor != "" && m.t1 < v && content >= 3 && !d.dateline(m) {
 			out = append(out, assertion{actor: m.actor, s: t[v].e, e: s1, v0: v, v1: v + 1, a0: i, a1: m.t1})
+		} else {
+			d.unknownSpeaker(v, a)
 		}
 	}
 	return out
@@ -212,6 +220,22 @@ func (d *doc) people(m ment, a int) bool {
 		}
 	}
 	return false
+}
+
+// unknownSpeaker notes the unknown organisation right before a verb:
+// "The European Union welcomes", "the Red Cross said".
+func (d *doc) unknownSpeaker(v, a int) {
+	j := v
+	for j > a && (d.toks[j-1].low == "has" || d.toks[j-1].low == "have" || d.toks[j-1].low == "had" || d.toks[j-1].low == "also") {
+		j--
+	}
+	i := j
+	for i > a && j-i < 8 && (d.toks[i-1].cap || d.toks[i-1].low == "of" || d.toks[i-1].low == "for") && d.mentAt[i-1] < 0 && d.toks[i-1].kind == 'w' {
+		i--
+	}
+	if i < j {
+		d.unknownActor(i, j)
+	}
 }
 
 // dateline: "STEPANAKERT/BAKU (Agency) -" opens a story; the place in
@@ -1548,7 +1572,7 @@ func (d *doc) violence(a, b int) {
 
 var positionVerbs = map[string]bool{"vowed": true, "pledged": true, "promised": true, "demanded": true,
 	"urged": true, "rejected": true, "condemned": true, "accused": true, "threatened": true, "refused": true,
-	"welcomed": true, "criticised": true, "criticized": true, "protested": true, "recognised": true,
+	"welcomed": true, "welcomes": true, "criticised": true, "criticized": true, "protested": true, "recognised": true,
 	"recognized": true, "lashed": true, "blamed": true, "called": true, "denounced": true, "vows": true,
 	"denied": true, "denies": true, "demands": true, "urges": true, "rejects": true, "condemns": true, "accuses": true, "insists": true}
 
@@ -1578,6 +1602,7 @@ func (d *doc) statements(a, b int, asserts []assertion, before int) {
 		}
 		subj, s0 := d.actorBefore(v, a)
 		if subj == "" {
+			d.unknownSpeaker(v, a)
 			continue
 		}
 		end := d.clauseEnd(v, send)

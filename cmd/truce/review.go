@@ -315,20 +315,20 @@ func listUnknown(ctx context.Context, e *env, m *monitor.Monitor) error {
 		return err
 	}
 	type group struct {
-		name    string
-		n       int
-		sources map[string]bool
+		name, kind string
+		n          int
+		sources    map[string]bool
 	}
 	groups := map[string]*group{}
 	var keys []string
 	for _, mn := range ms {
-		if _, ok := m.Gazetteer().FindPlace(mn.Name); ok {
+		if len(m.Gazetteer().Lookup(mn.Name)) > 0 {
 			continue // added to the gazetteer since
 		}
-		k := gazetteer.Fold(mn.Name)
+		k := mn.Kind + "\x00" + gazetteer.Fold(mn.Name)
 		g := groups[k]
 		if g == nil {
-			g = &group{name: mn.Name, sources: map[string]bool{}}
+			g = &group{name: mn.Name, kind: mn.Kind, sources: map[string]bool{}}
 			groups[k] = g
 			keys = append(keys, k)
 		}
@@ -347,7 +347,7 @@ func listUnknown(ctx context.Context, e *env, m *monitor.Monitor) error {
 			srcs = append(srcs, s)
 		}
 		sort.Strings(srcs)
-		fmt.Fprintf(e.stdout, "  %-24s %s in %s\n", g.name, plural(g.n, "mention", "mentions"), strings.Join(srcs, ", "))
+		fmt.Fprintf(e.stdout, "  %-5s  %-32s %s in %s\n", g.kind, g.name, plural(g.n, "mention", "mentions"), strings.Join(srcs, ", "))
 	}
 	return nil
 }
