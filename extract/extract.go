@@ -176,7 +176,6 @@ type doc struct {
 	// discourse: the party that last gained ground, for handovers whose
 	// receiving party is not named in the sentence ("Lachin was ceded").
 	gainer    string
-	giver     string
 	figPlace  string
 	figSent   int
 	sent      int
@@ -549,7 +548,7 @@ func (d *doc) sentence(a, b int) {
 			continue
 		}
 		for _, as := range asserts {
-			if as.covers(d.toks, c.Attributions[0].Start) {
+			if as.covers(c.Attributions[0].Start) {
 				if c.Statement != nil && c.Statement.Actor == as.actor {
 					break
 				}

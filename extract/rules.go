@@ -19,7 +19,7 @@ type assertion struct {
 	inverted bool
 }
 
-func (as assertion) covers(_ []tok, pos int) bool { return as.s <= pos && pos < as.e }
+func (as assertion) covers(pos int) bool { return as.s <= pos && pos < as.e }
 
 var speechVerbs = map[string]bool{"said": true, "says": true, "say": true, "stated": true, "states": true,
 	"announced": true, "announces": true, "declared": true, "insisted": true, "warned": true, "claimed": true,
@@ -632,11 +632,10 @@ func (d *doc) control(a, b int) {
 		if vb.class == 'g' && handSentence {
 			mode = "handover"
 		}
-		end := max(c.end, t[ve-1].e)
+		// the clause's span: from its subject to the verb's last complement
+		end := t[ve-1].e
 		if c.end > ve {
 			end = t[c.end-1].e
-		} else {
-			end = t[ve-1].e
 		}
 		if head[len(head)-1].m.t1 > ve {
 			end = max(end, t[k-1].e)
@@ -739,9 +738,6 @@ func (d *doc) emitControl(items []item, n int, receiver, giver, mode, rule strin
 	}
 	if receiver != "" && !inferred {
 		d.gainer = receiver
-	}
-	if giver != "" {
-		d.giver = giver
 	}
 	for i, it := range items {
 		if receiver == "" || receiver == giver {
