@@ -283,6 +283,11 @@ var controlVerbs = []verb{
 	{[]string{"withdrew", "its", "forces", "from"}, 'w'}, {[]string{"withdrew", "its", "troops", "from"}, 'w'},
 	{[]string{"withdraw", "from"}, 'w'}, {[]string{"pull", "out", "of"}, 'w'}, {[]string{"leave"}, 'w'},
 	{[]string{"vacate"}, 'w'}, {[]string{"vacated"}, 'w'},
+	// who holds a place, not a change: "rebels still control Pol"
+	{[]string{"controls"}, 's'}, {[]string{"control"}, 's'}, {[]string{"holds"}, 's'}, {[]string{"hold"}, 's'},
+	{[]string{"in", "control", "of"}, 's'}, {[]string{"retained", "control", "of"}, 's'},
+	{[]string{"retains", "control", "of"}, 's'}, {[]string{"kept", "control", "of"}, 's'},
+	{[]string{"keeps", "control", "of"}, 's'}, {[]string{"remains", "in", "control", "of"}, 's'},
 }
 
 // verbIndex lists the control verbs by first word, longest first.
@@ -301,6 +306,9 @@ var verbIndex = func() map[string][]int {
 var nominals = map[string]byte{"takeover": 'g', "capture": 'g', "recapture": 'g', "seizure": 'g',
 	"liberation": 'g', "fall": 'g', "handover": 'h', "transfer": 'h', "return": 'h', "handing": 'h',
 	"withdrawal": 'w', "pullout": 'w', "retreat": 'w'}
+
+var stateSkip = map[string]bool{"is": true, "are": true, "was": true, "were": true, "now": true, "still": true,
+	"remain": true, "remains": true, "remained": true, "firmly": true, "fully": true, "effectively": true}
 
 var modal = map[string]bool{"will": true, "would": true, "to": true, "must": true, "should": true, "shall": true,
 	"agreed": true, "expected": true, "due": true, "plans": true, "plan": true, "could": true, "may": true,
@@ -581,7 +589,18 @@ func (d *doc) control(a, b int) {
 			}
 		} else {
 			var s0 int
-			subj, s0 = d.actorBefore(v, a)
+			at := v
+			if vb.class == 's' {
+				// "are now in control of", "still control"
+				for at > a && stateSkip[t[at-1].low] {
+					at--
+				}
+			}
+			subj, s0 = d.actorBefore(at, a)
+			if vb.class == 's' && subj == "" {
+				v = ve - 1
+				continue
+			}
 			if subj != "" {
 				subjStart = t[s0].s
 				// "2,500 ethnic Armenians left Shusha": people, not forces
@@ -619,6 +638,8 @@ func (d *doc) control(a, b int) {
 			receiver, giver = c.by, c.from
 		case vb.class == 'g':
 			receiver, giver = subj, c.from
+		case vb.class == 's':
+			receiver = subj
 		case vb.class == 'w':
 			receiver, giver = c.to, subj
 			// "withdrew from A, handing the positions to the UN mission"
@@ -628,7 +649,7 @@ func (d *doc) control(a, b int) {
 				}
 			}
 		}
-		mode := map[byte]string{'h': "handover", 'g': "capture", 'w': "withdrawal"}[vb.class]
+		mode := map[byte]string{'h': "handover", 'g': "capture", 'w': "withdrawal", 's': ""}[vb.class]
 		if vb.class == 'g' && handSentence {
 			mode = "handover"
 		}
@@ -658,7 +679,11 @@ func (d *doc) control(a, b int) {
 			}
 		}
 		rule := "control/" + map[bool]string{true: "passive", false: "active"}[passive] + "-" + mode
-		d.emitControl(all, len(head), receiver, giver, mode, rule, 0.8)
+		conf := 0.8
+		if vb.class == 's' {
+			rule, conf = "control/holds", 0.6
+		}
+		d.emitControl(all, len(head), receiver, giver, mode, rule, conf)
 		v = max(v, ve-1)
 		if len(gap) > 0 {
 			v = gap[len(gap)-1].date.t1 - 1
