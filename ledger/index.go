@@ -65,6 +65,8 @@ type data struct {
 	supBy   map[int32][]int32
 	due     map[int32]Date   // deadline claims
 	outcome map[int32]string // provision_evidence claims
+	// gen counts changes (claims and reviews), so derived views can be cached.
+	gen uint64
 }
 
 func NewIndex() *Index {
@@ -144,6 +146,25 @@ func (x *Index) Add(cs ...*Claim) {
 	for _, c := range cs {
 		x.add(c)
 	}
+	x.gen++
+}
+
+// Version changes whenever a claim or a review is added: a key for caches of
+// derived views.
+func (x *Index) Version() uint64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.gen
+}
+
+// ClaimID is the id of the claim numbered n (see CursorOf).
+func (x *Index) ClaimID(n int32) (string, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if n < 0 || int(n) >= len(x.recs) {
+		return "", false
+	}
+	return x.id(n), true
 }
 
 func (x *Index) add(c *Claim) {
@@ -223,6 +244,7 @@ func (x *Index) AddReview(rv Review) {
 	if n, ok := x.num(rv.Claim); ok {
 		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
 	}
+	x.gen++
 }
 
 // known is a recorded-time horizon in unix micro; zero Time means now.

@@ -405,17 +405,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	all := s.index(r).State(at, k)
-	if bbox != nil {
-		g := s.m.Gazetteer()
-		kept := all[:0:0]
-		for _, st := range all {
-			if p, ok := g.Place(st.Place); ok && p.Point != nil && inBox(*p.Point, bbox) {
-				kept = append(kept, st)
-			}
-		}
-		all = kept
-	}
+	all := s.statesIn(s.index(r), !s.authed(r), at, k, bbox)
 	total := len(all)
 	next := ""
 	if c := q.str("cursor"); c != "" {

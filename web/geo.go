@@ -1,0 +1,209 @@
+package web
+
+import (
+	"encoding/json"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"truce/gazetteer"
+	"truce/ledger"
+)
+
+// placeGeo is what spatial queries need of the gazetteer, built once per
+// gazetteer: each place's envelope and stable integer feature id.
+type placeGeo struct {
+	gaz    *gazetteer.Gazetteer
+	places []ledger.Place // sorted by id
+	env    [][4]float64   // minLon, minLat, maxLon, maxLat; NaN when unplaced
+	geom   []json.RawMessage
+	fid    []int64
+	byFID  map[int64]int
+	byID   map[string]int
+	extent [4]float64
+	langs  []string // every name language, for name_<lang> properties
+}
+
+// geoCaches holds one placeGeo per server; a package variable so the
+// Server struct stays as it is.
+var geoCaches sync.Map // *Server -> *placeGeo
+
+func (s *Server) geo() *placeGeo {
+	g := s.m.Gazetteer()
+	if v, ok := geoCaches.Load(s); ok && v.(*placeGeo).gaz == g {
+		return v.(*placeGeo)
+	}
+	pg := newPlaceGeo(g, s.m.Places())
+	geoCaches.Store(s, pg)
+	return pg
+}
+
+func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
+	places := slices.Clone(all)
+	slices.SortFunc(places, func(a, b ledger.Place) int { return strings.Compare(a.ID, b.ID) })
+	pg := &placeGeo{gaz: g, places: places, env: make([][4]float64, len(places)), geom: make([]json.RawMessage, len(places)),
+		fid: make([]int64, len(places)), byFID: make(map[int64]int, len(places)), byID: make(map[string]int, len(places)),
+		extent: [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}}
+	langs := map[string]bool{}
+	for i, p := range places {
+		pg.byID[p.ID] = i
+		pg.fid[i] = placeFID(p.ID)
+		for pg.byFID[pg.fid[i]] != 0 || pg.fid[i] == 0 { // a collision: next free number
+			pg.fid[i]++
+		}
+		pg.byFID[pg.fid[i]] = i
+		pg.env[i] = [4]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		switch {
+		case len(p.Geometry) > 0:
+			pg.geom[i] = json.RawMessage(p.Geometry)
+			if e, ok := envelope(p.Geometry); ok {
+				pg.env[i] = e
+			}
+		case p.Point != nil:
+			pg.geom[i], _ = json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{p.Point.Lon, p.Point.Lat}})
+			pg.env[i] = [4]float64{p.Point.Lon, p.Point.Lat, p.Point.Lon, p.Point.Lat}
+		}
+		if e := pg.env[i]; !math.IsNaN(e[0]) {
+			pg.extent = [4]float64{min(pg.extent[0], e[0]), min(pg.extent[1], e[1]), max(pg.extent[2], e[2]), max(pg.extent[3], e[3])}
+		}
+		for _, n := range p.Names {
+			if n.Lang != "" {
+				langs[langKey(n.Lang)] = true
+			}
+		}
+	}
+	if math.IsInf(pg.extent[0], 0) {
+		pg.extent = [4]float64{-180, -90, 180, 90}
+	}
+	for l := range langs {
+		pg.langs = append(pg.langs, l)
+	}
+	slices.Sort(pg.langs)
+	return pg
+}
+
+func langKey(lang string) string { return strings.ReplaceAll(strings.ToLower(lang), "-", "_") }
+
+// placeFID is a place's integer feature id: a hash of its id, so that it
+// does not change when other places are added. 53 bits keep it exact in
+// JSON numbers.
+func placeFID(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return int64(h.Sum64() & (1<<53 - 1))
+}
+
+// envelope is the bounding box of a GeoJSON geometry.
+func envelope(raw []byte) ([4]float64, bool) {
+	var g struct {
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if json.Unmarshal(raw, &g) != nil {
+		return [4]float64{}, false
+	}
+	var c any
+	if json.Unmarshal(g.Coordinates, &c) != nil {
+		return [4]float64{}, false
+	}
+	e := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	var walk func(v any)
+	walk = func(v any) {
+		a, ok := v.([]any)
+		if !ok {
+			return
+		}
+		if len(a) >= 2 {
+			if lon, ok := a[0].(float64); ok {
+				if lat, ok := a[1].(float64); ok {
+					e = [4]float64{min(e[0], lon), min(e[1], lat), max(e[2], lon), max(e[3], lat)}
+					return
+				}
+			}
+		}
+		for _, x := range a {
+			walk(x)
+		}
+	}
+	walk(c)
+	return e, !math.IsInf(e[0], 0)
+}
+
+// within lists, in id order, the places whose envelope (polygon's bounding
+// box, or point) meets b.
+func (pg *placeGeo) within(b *[4]float64) []int {
+	var out []int
+	for i, e := range pg.env {
+		if e[0] <= b[2] && e[2] >= b[0] && e[1] <= b[3] && e[3] >= b[1] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// stateKey identifies a full map: a date, a horizon, a view, a version of
+// the index.
+type stateKey struct {
+	at     ledger.Day
+	known  time.Time
+	public bool
+	ver    uint64
+}
+
+// stateCache keeps the last few full maps computed; they are the costliest
+// view and clients (map slider, GDAL paging through control) ask for the
+// same one repeatedly.
+type stateCache struct {
+	mu   sync.Mutex
+	keys []stateKey
+	vals [][]ledger.PlaceState
+}
+
+var stateCaches sync.Map // *Server -> *stateCache
+
+const stateCacheSize = 8
+
+// fullState is the control map at a date, from the cache when current.
+func (s *Server) fullState(idx *ledger.Index, public bool, at ledger.Day, k time.Time) []ledger.PlaceState {
+	key := stateKey{at, k, public, idx.Version()}
+	v, _ := stateCaches.LoadOrStore(s, &stateCache{})
+	c := v.(*stateCache)
+	c.mu.Lock()
+	for i, kk := range c.keys {
+		if kk == key {
+			st := c.vals[i]
+			c.mu.Unlock()
+			return st
+		}
+	}
+	c.mu.Unlock()
+	st := idx.State(at, k)
+	c.mu.Lock()
+	c.keys = append(c.keys, key)
+	c.vals = append(c.vals, st)
+	if len(c.keys) > stateCacheSize {
+		c.keys, c.vals = c.keys[1:], c.vals[1:]
+	}
+	c.mu.Unlock()
+	return st
+}
+
+// statesIn is the state at a date of the places meeting bbox (all places
+// when bbox is nil), sorted by place id. With a box it asks the index only
+// about the places inside, so a small box costs little however large the
+// ledger.
+func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64) []ledger.PlaceState {
+	if bbox == nil {
+		return s.fullState(idx, public, at, k)
+	}
+	pg := s.geo()
+	var out []ledger.PlaceState
+	for _, i := range pg.within(bbox) {
+		if st, ok := idx.PlaceAt(pg.places[i].ID, at, k); ok {
+			out = append(out, st)
+		}
+	}
+	return out
+}
