@@ -56,7 +56,7 @@ type data struct {
 	strs    []string
 	strNum  map[string]int32
 	kinds   []string
-	control map[int32][]int32 // place -> control claims, sorted by from0
+	control map[int32]*ctl    // place -> control claims, sorted by from0
 	present map[int32][]int32 // place -> presence claims
 	byKey   map[int32][]int32 // metric/provision/area -> claims
 	bySrc   map[int32][]int32 // source -> claims
@@ -72,7 +72,7 @@ type data struct {
 func NewIndex() *Index {
 	return &Index{data: &data{
 		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
-		control: map[int32][]int32{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
+		control: map[int32]*ctl{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
 		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
 		kinds: Kinds,
@@ -227,13 +227,46 @@ func (x *Index) add(c *Claim) {
 	}
 	switch c.Kind {
 	case KindControl:
-		l := x.control[r.place]
-		// keep sorted by from0; appends are mostly in order
-		i := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > r.from0 })
-		l = slices.Insert(l, i, n)
-		x.control[r.place] = l
+		c := x.control[r.place]
+		if c == nil {
+			c = &ctl{}
+			x.control[r.place] = c
+		}
+		c.insert(x.recs, n)
 	case KindPresence:
 		x.present[r.place] = append(x.present[r.place], n)
+	}
+}
+
+// ctl is a place's control claims sorted by start (from0), with running
+// maxima that let placeState stop walking back through older claims once
+// none can still matter; from0 is copied beside the claim numbers so the
+// binary search does not touch the records.
+type ctl struct {
+	n        []int32
+	from0    []Day
+	maxFrom1 []Day // max from1 of n[:i+1]
+	maxTo0   []Day // max to0 of n[:i+1] among claims with an explicit end
+}
+
+func (c *ctl) insert(recs []rec, n int32) {
+	r := &recs[n]
+	// keep sorted by from0; appends are mostly in order
+	i := sort.Search(len(c.from0), func(i int) bool { return c.from0[i] > r.from0 })
+	c.n = slices.Insert(c.n, i, n)
+	c.from0 = slices.Insert(c.from0, i, r.from0)
+	c.maxFrom1 = slices.Insert(c.maxFrom1, i, 0)
+	c.maxTo0 = slices.Insert(c.maxTo0, i, 0)
+	for j := i; j < len(c.n); j++ {
+		rj := &recs[c.n[j]]
+		f1, t0 := rj.from1, MinDay
+		if !rj.toOpen {
+			t0 = rj.to0
+		}
+		if j > 0 {
+			f1, t0 = max(f1, c.maxFrom1[j-1]), max(t0, c.maxTo0[j-1])
+		}
+		c.maxFrom1[j], c.maxTo0[j] = f1, t0
 	}
 }
 

@@ -1,8 +1,11 @@
 package ledger
 
 import (
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,22 +39,38 @@ func (x *Index) State(day Day, knownAt time.Time) []PlaceState {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	k := known(knownAt)
-	out := make([]PlaceState, 0, len(x.control))
-	seen := make(map[int32]bool, len(x.control))
+	// Sort the place numbers, not the states: states are large to swap.
+	places := make([]int32, 0, len(x.control)+len(x.present))
 	for p := range x.control {
-		seen[p] = true
-		if ps, ok := x.placeState(p, day, k); ok {
-			out = append(out, ps)
-		}
+		places = append(places, p)
 	}
 	for p := range x.present {
-		if !seen[p] {
-			if ps, ok := x.placeState(p, day, k); ok {
-				out = append(out, ps)
-			}
+		if _, ok := x.control[p]; !ok {
+			places = append(places, p)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Place < out[j].Place })
+	slices.SortFunc(places, func(a, b int32) int { return strings.Compare(x.strs[a], x.strs[b]) })
+	// Places are independent: share them among the cores. A full map is
+	// what a client waits for when it opens or moves the slider.
+	all := make([]PlaceState, len(places))
+	found := make([]bool, len(places))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), 1+len(places)/1000)
+	chunk := (len(places) + workers - 1) / workers
+	for lo := 0; lo < len(places); lo += chunk {
+		wg.Go(func() {
+			for i := lo; i < min(lo+chunk, len(places)); i++ {
+				all[i], found[i] = x.placeState(places[i], day, k)
+			}
+		})
+	}
+	wg.Wait()
+	out := all[:0]
+	for i := range all {
+		if found[i] {
+			out = append(out, all[i])
+		}
+	}
 	return out
 }
 
@@ -66,26 +85,40 @@ func (x *Index) PlaceAt(place string, day Day, knownAt time.Time) (PlaceState, b
 	return x.placeState(p, day, known(knownAt))
 }
 
+var noControl ctl
+
 func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	ps := PlaceState{Place: x.str(p)}
 	// The latest change at or before day wins; walk back from it.
-	l := x.control[p]
-	hi := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > day })
+	c := x.control[p]
+	if c == nil {
+		c = &noControl
+	}
+	l := c.n
+	hi := sort.Search(len(l), func(i int) bool { return c.from0[i] > day })
 	win := int32(-1)
 	var cands []int32
 	for i := hi - 1; i >= 0; i-- {
+		if win >= 0 && c.maxFrom1[i] < x.recs[win].from0 && c.maxTo0[i] < day {
+			break // every older claim would be skipped below
+		}
 		n := l[i]
 		r := &x.recs[n]
-		if r.to1 < day || !x.live(n, k) {
+		if r.to1 < day {
+			continue
+		}
+		if win >= 0 && r.from1 < x.recs[win].from0 && (r.toOpen || r.to0 < day) {
+			// Earlier and not explicitly asserted through day: superseded
+			// in time by the winner. Nothing older can disagree either,
+			// unless it carries an explicit end; keep scanning for those.
+			// (Tested before liveness, which costs map lookups.)
+			continue
+		}
+		if !x.live(n, k) {
 			continue
 		}
 		if win < 0 {
 			win = n
-		} else if r.from1 < x.recs[win].from0 && (r.toOpen || r.to0 < day) {
-			// Earlier and not explicitly asserted through day: superseded
-			// in time by the winner. Nothing older can disagree either,
-			// unless it carries an explicit end; keep scanning for those.
-			continue
 		}
 		cands = append(cands, n)
 	}
@@ -169,19 +202,24 @@ func (x *Index) ChangeDays(knownAt time.Time) []Day {
 	defer x.mu.RUnlock()
 	k := known(knownAt)
 	set := map[Day]bool{}
-	for _, m := range []map[int32][]int32{x.control, x.present} {
-		for _, l := range m {
-			for _, n := range l {
-				r := &x.recs[n]
-				if !x.live(n, k) {
-					continue
-				}
-				if r.from0 != MinDay {
-					set[r.from0] = true
-				}
-				if !r.toOpen && r.to1 != MaxDay {
-					set[r.to1+1] = true
-				}
+	lists := make([][]int32, 0, len(x.control)+len(x.present))
+	for _, c := range x.control {
+		lists = append(lists, c.n)
+	}
+	for _, l := range x.present {
+		lists = append(lists, l)
+	}
+	for _, l := range lists {
+		for _, n := range l {
+			r := &x.recs[n]
+			if !x.live(n, k) {
+				continue
+			}
+			if r.from0 != MinDay {
+				set[r.from0] = true
+			}
+			if !r.toOpen && r.to1 != MaxDay {
+				set[r.to1+1] = true
 			}
 		}
 	}

@@ -152,41 +152,59 @@ type stateKey struct {
 	ver    uint64
 }
 
-// stateCache keeps the last few full maps computed; they are the costliest
-// view and clients (map slider, GDAL paging through control) ask for the
-// same one repeatedly.
-type stateCache struct {
+// recent keeps the last few values computed for a key: full maps are the
+// costliest view, and clients (map slider, GDAL paging through control)
+// ask for the same one repeatedly.
+type recent[K comparable, V any] struct {
 	mu   sync.Mutex
-	keys []stateKey
-	vals [][]ledger.PlaceState
+	keys []K
+	vals []V
 }
 
-var stateCaches sync.Map // *Server -> *stateCache
+const recentSize = 8
 
-const stateCacheSize = 8
-
-// fullState is the control map at a date, from the cache when current.
-func (s *Server) fullState(idx *ledger.Index, public bool, at ledger.Day, k time.Time) []ledger.PlaceState {
-	key := stateKey{at, k, public, idx.Version()}
-	v, _ := stateCaches.LoadOrStore(s, &stateCache{})
-	c := v.(*stateCache)
+func (c *recent[K, V]) get(key K, make func() (V, error)) (V, error) {
 	c.mu.Lock()
-	for i, kk := range c.keys {
-		if kk == key {
-			st := c.vals[i]
+	for i, k := range c.keys {
+		if k == key {
+			v := c.vals[i]
 			c.mu.Unlock()
-			return st
+			return v, nil
 		}
 	}
 	c.mu.Unlock()
-	st := idx.State(at, k)
+	v, err := make()
+	if err != nil {
+		return v, err
+	}
 	c.mu.Lock()
-	c.keys = append(c.keys, key)
-	c.vals = append(c.vals, st)
-	if len(c.keys) > stateCacheSize {
+	c.keys, c.vals = append(c.keys, key), append(c.vals, v)
+	if len(c.keys) > recentSize {
 		c.keys, c.vals = c.keys[1:], c.vals[1:]
 	}
 	c.mu.Unlock()
+	return v, nil
+}
+
+// caches are a server's caches of derived views; a package variable keyed
+// by server so that the Server struct stays as it is.
+type caches struct {
+	states recent[stateKey, []ledger.PlaceState]
+	maps   recent[stateKey, *body]
+}
+
+var serverCaches sync.Map // *Server -> *caches
+
+func (s *Server) caches() *caches {
+	v, _ := serverCaches.LoadOrStore(s, &caches{})
+	return v.(*caches)
+}
+
+// fullState is the control map at a date, from the cache when current.
+func (s *Server) fullState(idx *ledger.Index, public bool, at ledger.Day, k time.Time) []ledger.PlaceState {
+	st, _ := s.caches().states.get(stateKey{at, k, public, idx.Version()}, func() ([]ledger.PlaceState, error) {
+		return idx.State(at, k), nil
+	})
 	return st
 }
 
