@@ -128,6 +128,13 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		ps.SinceDay = w.from0
 		ps.Since = dayOrOpen(w.from0)
 		ps.Uncertain = w.from1 > day
+		agreed := true // the common case: no side to spell out
+		for _, n := range cands {
+			agreed = agreed && x.recs[n].actor == w.actor
+		}
+		if agreed {
+			cands = nil
+		}
 		sides := map[int32]*Side{}
 		var order []int32
 		for _, n := range cands {

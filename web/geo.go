@@ -25,6 +25,9 @@ type placeGeo struct {
 	byID   map[string]int
 	extent [4]float64
 	langs  []string // every name language, for name_<lang> properties
+	// byWest lists the placed places by their envelope's west edge.
+	byWest   []int
+	maxWidth float64
 }
 
 // geoCaches holds one placeGeo per server; a package variable so the
@@ -67,6 +70,8 @@ func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
 			pg.env[i] = [4]float64{p.Point.Lon, p.Point.Lat, p.Point.Lon, p.Point.Lat}
 		}
 		if e := pg.env[i]; !math.IsNaN(e[0]) {
+			pg.byWest = append(pg.byWest, i)
+			pg.maxWidth = max(pg.maxWidth, e[2]-e[0])
 			pg.extent = [4]float64{min(pg.extent[0], e[0]), min(pg.extent[1], e[1]), max(pg.extent[2], e[2]), max(pg.extent[3], e[3])}
 		}
 		for _, n := range p.Names {
@@ -75,6 +80,7 @@ func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
 			}
 		}
 	}
+	slices.SortFunc(pg.byWest, func(a, b int) int { return cmpFloat(pg.env[a][0], pg.env[b][0]) })
 	if math.IsInf(pg.extent[0], 0) {
 		pg.extent = [4]float64{-180, -90, 180, 90}
 	}
@@ -134,13 +140,31 @@ func envelope(raw []byte) ([4]float64, bool) {
 // within lists, in id order, the places whose envelope (polygon's bounding
 // box, or point) meets b.
 func (pg *placeGeo) within(b *[4]float64) []int {
+	// Envelopes sorted by west edge: only those starting between the box's
+	// west edge less the widest envelope and its east edge can meet it.
+	lo, _ := slices.BinarySearchFunc(pg.byWest, b[0]-pg.maxWidth, func(i int, x float64) int { return cmpFloat(pg.env[i][0], x) })
 	var out []int
-	for i, e := range pg.env {
-		if e[0] <= b[2] && e[2] >= b[0] && e[1] <= b[3] && e[3] >= b[1] {
+	for _, i := range pg.byWest[lo:] {
+		e := pg.env[i]
+		if e[0] > b[2] {
+			break
+		}
+		if e[2] >= b[0] && e[1] <= b[3] && e[3] >= b[1] {
 			out = append(out, i)
 		}
 	}
+	slices.Sort(out)
 	return out
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // stateKey identifies a full map: a date, a horizon, a view, a version of
@@ -217,8 +241,9 @@ func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.
 		return s.fullState(idx, public, at, k)
 	}
 	pg := s.geo()
-	var out []ledger.PlaceState
-	for _, i := range pg.within(bbox) {
+	in := pg.within(bbox)
+	out := make([]ledger.PlaceState, 0, len(in))
+	for _, i := range in {
 		if st, ok := idx.PlaceAt(pg.places[i].ID, at, k); ok {
 			out = append(out, st)
 		}
