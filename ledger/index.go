@@ -48,30 +48,34 @@ type Index struct {
 }
 
 type data struct {
-	mu      sync.RWMutex
-	seed    maphash.Seed
-	recs    []rec
-	ids     []byte
-	byID    map[uint64][]int32 // hash of id -> claim numbers
-	strs    []string
-	strNum  map[string]int32
-	kinds   []string
-	control map[int32]*ctl    // place -> control claims, sorted by from0
-	present map[int32][]int32 // place -> presence claims
-	byKey   map[int32][]int32 // metric/provision/area -> claims
-	bySrc   map[int32][]int32 // source -> claims
-	byPlace map[int32][]int32 // place -> claims of any kind
-	reviews map[int32][]review
-	supBy   map[int32][]int32
-	due     map[int32]Date   // deadline claims
-	outcome map[int32]string // provision_evidence claims
+	mu   sync.RWMutex
+	seed maphash.Seed
+	recs []rec
+	ids  []byte
+	// hash of id -> claim number; pointer-free so the collector need not
+	// scan a million entries. The rare second claim with the same hash
+	// goes to byIDMore.
+	byID     map[uint64]int32
+	byIDMore map[uint64][]int32
+	strs     []string
+	strNum   map[string]int32
+	kinds    []string
+	control  map[int32]*ctl    // place -> control claims, sorted by from0
+	present  map[int32][]int32 // place -> presence claims
+	byKey    map[int32][]int32 // metric/provision/area -> claims
+	bySrc    map[int32][]int32 // source -> claims
+	byPlace  map[int32][]int32 // place -> claims of any kind
+	reviews  map[int32][]review
+	supBy    map[int32][]int32
+	due      map[int32]Date   // deadline claims
+	outcome  map[int32]string // provision_evidence claims
 	// gen counts changes (claims and reviews), so derived views can be cached.
 	gen uint64
 }
 
 func NewIndex() *Index {
 	return &Index{data: &data{
-		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
+		seed: maphash.MakeSeed(), byID: map[uint64]int32{}, byIDMore: map[uint64][]int32{}, strNum: map[string]int32{},
 		control: map[int32]*ctl{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
 		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
@@ -116,7 +120,15 @@ func (x *Index) id(n int32) string {
 }
 
 func (x *Index) num(id string) (int32, bool) {
-	for _, n := range x.byID[maphash.String(x.seed, id)] {
+	h := maphash.String(x.seed, id)
+	n, ok := x.byID[h]
+	if !ok {
+		return 0, false
+	}
+	if x.id(n) == id {
+		return n, true
+	}
+	for _, n := range x.byIDMore[h] {
 		if x.id(n) == id {
 			return n, true
 		}
@@ -212,7 +224,11 @@ func (x *Index) add(c *Claim) {
 	x.ids = append(x.ids, c.ID...)
 	x.recs = append(x.recs, r)
 	h := maphash.String(x.seed, c.ID)
-	x.byID[h] = append(x.byID[h], n)
+	if _, ok := x.byID[h]; ok {
+		x.byIDMore[h] = append(x.byIDMore[h], n)
+	} else {
+		x.byID[h] = n
+	}
 	if r.place >= 0 {
 		x.byPlace[r.place] = append(x.byPlace[r.place], n)
 	}
