@@ -129,7 +129,7 @@ func (x *Index) provisionStatus(ag Agreement, p Provision, day Day, knownAt time
 		st, ok := x.PlaceAt(p.Expected.Place, day, knownAt)
 		if ok {
 			for i, pr := range st.Presence {
-				if pr.Actor == p.Expected.Actor {
+				if pr.Actor == p.Expected.Actor && (p.Expected.Role == "" || pr.Role == p.Expected.Role) {
 					progress = true
 					ps.Evidence = append(ps.Evidence, st.PresenceBy[i])
 				}

@@ -22,10 +22,11 @@ type Review struct {
 type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
 	toOpen, restricted     bool
+	reviewed, superseded   bool  // whether reviews or supBy hold entries for it
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
-	key                    int32 // metric, provision or hazard area, interned
+	key                    int32 // metric, provision, hazard area or presence role, interned
 	supersedes             int32 // claim number, -1 if none
 	idOff, idLen           uint32
 }
@@ -67,8 +68,12 @@ type data struct {
 	byPlace  map[int32][]int32 // place -> claims of any kind
 	reviews  map[int32][]review
 	supBy    map[int32][]int32
-	due      map[int32]Date   // deadline claims
-	outcome  map[int32]string // provision_evidence claims
+	due      map[int32]Date // deadline claims
+	// mapped are the places with control or presence claims, sorted by id;
+	// rebuilt when placesDirty.
+	mapped      []int32
+	placesDirty bool
+	outcome     map[int32]string // provision_evidence claims
 	// gen counts changes (claims and reviews), so derived views can be cached.
 	gen uint64
 }
@@ -179,6 +184,38 @@ func (x *Index) ClaimID(n int32) (string, bool) {
 	return x.id(n), true
 }
 
+// ctl is a place's control claims sorted by start (from0), with running
+// maxima that let placeState stop walking back through older claims once
+// none can still matter; from0 is copied beside the claim numbers so the
+// binary search does not touch the records.
+type ctl struct {
+	n        []int32
+	from0    []Day
+	maxFrom1 []Day // max from1 of n[:i+1]
+	maxTo0   []Day // max to0 of n[:i+1] among claims with an explicit end
+}
+
+func (c *ctl) insert(recs []rec, n int32) {
+	r := &recs[n]
+	// keep sorted by from0; appends are mostly in order
+	i := sort.Search(len(c.from0), func(i int) bool { return c.from0[i] > r.from0 })
+	c.n = slices.Insert(c.n, i, n)
+	c.from0 = slices.Insert(c.from0, i, r.from0)
+	c.maxFrom1 = slices.Insert(c.maxFrom1, i, 0)
+	c.maxTo0 = slices.Insert(c.maxTo0, i, 0)
+	for j := i; j < len(c.n); j++ {
+		rj := &recs[c.n[j]]
+		f1, t0 := rj.from1, MinDay
+		if !rj.toOpen {
+			t0 = rj.to0
+		}
+		if j > 0 {
+			f1, t0 = max(f1, c.maxFrom1[j-1]), max(t0, c.maxTo0[j-1])
+		}
+		c.maxFrom1[j], c.maxTo0[j] = f1, t0
+	}
+}
+
 func (x *Index) add(c *Claim) {
 	if _, ok := x.num(c.ID); ok {
 		return
@@ -214,11 +251,14 @@ func (x *Index) add(c *Claim) {
 		r.key = x.intern(c.Service.Sector)
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
+	case c.Presence != nil:
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {
 			r.supersedes = s
 			x.supBy[s] = append(x.supBy[s], n)
+			x.recs[s].superseded = true
 		}
 	}
 	x.ids = append(x.ids, c.ID...)
@@ -243,6 +283,9 @@ func (x *Index) add(c *Claim) {
 	}
 	switch c.Kind {
 	case KindControl:
+		if _, ok := x.control[r.place]; !ok {
+			x.placesDirty = true
+		}
 		c := x.control[r.place]
 		if c == nil {
 			c = &ctl{}
@@ -250,39 +293,10 @@ func (x *Index) add(c *Claim) {
 		}
 		c.insert(x.recs, n)
 	case KindPresence:
+		if _, ok := x.present[r.place]; !ok {
+			x.placesDirty = true
+		}
 		x.present[r.place] = append(x.present[r.place], n)
-	}
-}
-
-// ctl is a place's control claims sorted by start (from0), with running
-// maxima that let placeState stop walking back through older claims once
-// none can still matter; from0 is copied beside the claim numbers so the
-// binary search does not touch the records.
-type ctl struct {
-	n        []int32
-	from0    []Day
-	maxFrom1 []Day // max from1 of n[:i+1]
-	maxTo0   []Day // max to0 of n[:i+1] among claims with an explicit end
-}
-
-func (c *ctl) insert(recs []rec, n int32) {
-	r := &recs[n]
-	// keep sorted by from0; appends are mostly in order
-	i := sort.Search(len(c.from0), func(i int) bool { return c.from0[i] > r.from0 })
-	c.n = slices.Insert(c.n, i, n)
-	c.from0 = slices.Insert(c.from0, i, r.from0)
-	c.maxFrom1 = slices.Insert(c.maxFrom1, i, 0)
-	c.maxTo0 = slices.Insert(c.maxTo0, i, 0)
-	for j := i; j < len(c.n); j++ {
-		rj := &recs[c.n[j]]
-		f1, t0 := rj.from1, MinDay
-		if !rj.toOpen {
-			t0 = rj.to0
-		}
-		if j > 0 {
-			f1, t0 = max(f1, c.maxFrom1[j-1]), max(t0, c.maxTo0[j-1])
-		}
-		c.maxFrom1[j], c.maxTo0[j] = f1, t0
 	}
 }
 
@@ -292,6 +306,7 @@ func (x *Index) AddReview(rv Review) {
 	defer x.mu.Unlock()
 	if n, ok := x.num(rv.Claim); ok {
 		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
+		x.recs[n].reviewed = true
 	}
 	x.gen++
 }
@@ -312,6 +327,9 @@ func (x *Index) statusAt(n int32, k int64) uint8 {
 		return 0
 	}
 	st := r.status
+	if !r.reviewed {
+		return st
+	}
 	var last int64 = -1 << 63
 	for _, rv := range x.reviews[n] {
 		if rv.at <= k && rv.at >= last {
@@ -323,6 +341,9 @@ func (x *Index) statusAt(n int32, k int64) uint8 {
 
 // supersededAt reports whether an accepted claim recorded by k supersedes n.
 func (x *Index) supersededAt(n int32, k int64) bool {
+	if !x.recs[n].superseded {
+		return false
+	}
 	for _, s := range x.supBy[n] {
 		if x.statusAt(s, k) == statusCode[Accepted] {
 			return true

@@ -6,6 +6,7 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -41,8 +42,8 @@ type Place struct {
 	Parent string `json:"parent,omitempty"`
 	Point  *Point `json:"point,omitempty"`
 	// Geometry is a GeoJSON Polygon or MultiPolygon, as raw JSON.
-	Geometry    []byte `json:"geometry,omitempty"`
-	Attribution string `json:"attribution,omitempty"`
+	Geometry    json.RawMessage `json:"geometry,omitempty"`
+	Attribution string          `json:"attribution,omitempty"`
 }
 
 // Actor is a party: state, armed force, de facto authority, peacekeeping
@@ -201,7 +202,7 @@ type Range struct {
 type Statement struct {
 	Actor    string `json:"actor"`
 	Position string `json:"position"`
-	About    string `json:"about,omitempty"` // place, provision or actor id
+	About    string `json:"about,omitempty"` // the place it concerns, if any
 }
 
 // Deadline sets when a provision is due; a later deadline claim amends it.
@@ -218,12 +219,12 @@ type Evidence struct {
 
 // Hazard is a suspected or confirmed hazardous area (IMAS).
 type Hazard struct {
-	Place    string  `json:"place"`
-	Area     string  `json:"area"`   // hazard area id
-	Status   string  `json:"status"` // suspected, confirmed
-	AreaM2   float64 `json:"area_m2"`
-	Geometry []byte  `json:"geometry,omitempty"`
-	Devices  int     `json:"devices,omitempty"`
+	Place    string          `json:"place"`
+	Area     string          `json:"area"`   // hazard area id
+	Status   string          `json:"status"` // suspected, confirmed
+	AreaM2   float64         `json:"area_m2"`
+	Geometry json.RawMessage `json:"geometry,omitempty"`
+	Devices  int             `json:"devices,omitempty"`
 }
 
 // Release is land released from a hazard area by survey or clearance.

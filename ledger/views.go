@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -36,22 +35,13 @@ type PlaceState struct {
 // State is the control and presence map at day as known at knownAt (zero:
 // everything recorded). Places with no claim in force are absent.
 func (x *Index) State(day Day, knownAt time.Time) []PlaceState {
+	x.sortPlaces()
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	k := known(knownAt)
-	// Sort the place numbers, not the states: states are large to swap.
-	places := make([]int32, 0, len(x.control)+len(x.present))
-	for p := range x.control {
-		places = append(places, p)
-	}
-	for p := range x.present {
-		if _, ok := x.control[p]; !ok {
-			places = append(places, p)
-		}
-	}
-	slices.SortFunc(places, func(a, b int32) int { return strings.Compare(x.strs[a], x.strs[b]) })
 	// Places are independent: share them among the cores. A full map is
 	// what a client waits for when it opens or moves the slider.
+	places := x.mapped
 	all := make([]PlaceState, len(places))
 	found := make([]bool, len(places))
 	var wg sync.WaitGroup
@@ -72,6 +62,32 @@ func (x *Index) State(day Day, knownAt time.Time) []PlaceState {
 		}
 	}
 	return out
+}
+
+// sortPlaces refreshes the sorted list of mapped places after new places
+// got their first claim.
+func (x *Index) sortPlaces() {
+	x.mu.RLock()
+	dirty := x.placesDirty
+	x.mu.RUnlock()
+	if !dirty {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	seen := map[int32]bool{}
+	x.mapped = x.mapped[:0]
+	for p := range x.control {
+		seen[p] = true
+		x.mapped = append(x.mapped, p)
+	}
+	for p := range x.present {
+		if !seen[p] {
+			x.mapped = append(x.mapped, p)
+		}
+	}
+	sort.Slice(x.mapped, func(i, j int) bool { return x.strs[x.mapped[i]] < x.strs[x.mapped[j]] })
+	x.placesDirty = false
 }
 
 // PlaceAt is one place's state; ok is false when no claim is in force.
@@ -98,6 +114,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	hi := sort.Search(len(l), func(i int) bool { return c.from0[i] > day })
 	win := int32(-1)
 	var cands []int32
+	multi := false
 	for i := hi - 1; i >= 0; i-- {
 		if win >= 0 && c.maxFrom1[i] < x.recs[win].from0 && c.maxTo0[i] < day {
 			break // every older claim would be skipped below
@@ -108,10 +125,9 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 			continue
 		}
 		if win >= 0 && r.from1 < x.recs[win].from0 && (r.toOpen || r.to0 < day) {
-			// Earlier and not explicitly asserted through day: superseded
-			// in time by the winner. Nothing older can disagree either,
-			// unless it carries an explicit end; keep scanning for those.
-			// (Tested before liveness, which costs map lookups.)
+			// Earlier and not explicitly asserted through day: ended in
+			// time by the winner. Older claims can disagree only if they
+			// carry an explicit end, so keep scanning for those.
 			continue
 		}
 		if !x.live(n, k) {
@@ -119,6 +135,8 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		}
 		if win < 0 {
 			win = n
+		} else if r.actor != x.recs[win].actor {
+			multi = true
 		}
 		cands = append(cands, n)
 	}
@@ -126,22 +144,17 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		w := &x.recs[win]
 		ps.Controller, ps.Claim = x.str(w.actor), x.id(win)
 		ps.SinceDay = w.from0
-		ps.Since = dayOrOpen(w.from0)
+		ps.Since = rangeString(w.from0, w.from1)
 		ps.Uncertain = w.from1 > day
-		agreed := true // the common case: no side to spell out
-		for _, n := range cands {
-			agreed = agreed && x.recs[n].actor == w.actor
-		}
-		if agreed {
-			cands = nil
-		}
+	}
+	if multi {
 		sides := map[int32]*Side{}
 		var order []int32
 		for _, n := range cands {
 			r := &x.recs[n]
 			s := sides[r.actor]
 			if s == nil {
-				s = &Side{Actor: x.str(r.actor), Since: dayOrOpen(r.from0)}
+				s = &Side{Actor: x.str(r.actor), Since: rangeString(r.from0, r.from1)}
 				sides[r.actor] = s
 				order = append(order, r.actor)
 			}
@@ -150,21 +163,67 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 				s.AssertedBy = append(s.AssertedBy, a)
 			}
 		}
-		if len(order) > 1 {
-			ps.Disputed = true
-			for _, a := range order {
-				ps.Sides = append(ps.Sides, *sides[a])
-			}
+		ps.Disputed = true
+		for _, a := range order {
+			ps.Sides = append(ps.Sides, *sides[a])
 		}
 	}
 	for _, n := range x.present[p] {
 		r := &x.recs[n]
 		if r.from0 <= day && day <= r.to1 && x.live(n, k) {
-			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: ""})
+			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: x.str(r.key)})
 			ps.PresenceBy = append(ps.PresenceBy, x.id(n))
 		}
 	}
 	return ps, win >= 0 || len(ps.Presence) > 0
+}
+
+// rangeString writes the days [first, last] a claim's start may fall on
+// in the precision it was given: "2020-10" for a month, "2020" for a year,
+// "<2000" for a before-bound, so that no view invents a day.
+func rangeString(first, last Day) string {
+	switch {
+	case first == last:
+		return dayOrOpen(first)
+	case first == MinDay && last == MaxDay:
+		return ""
+	case first == MinDay:
+		return "<" + periodFrom(last+1)
+	case last == MaxDay:
+		return ">" + periodTo(first-1)
+	}
+	f, l := first.Time(), last.Time()
+	switch {
+	case f.Day() == 1 && l.AddDate(0, 0, 1).Day() == 1 && f.Year() == l.Year() && f.Month() == l.Month():
+		return f.Format("2006-01")
+	case f.YearDay() == 1 && l.AddDate(0, 0, 1).YearDay() == 1 && f.Year() == l.Year():
+		return f.Format("2006")
+	}
+	return first.String() + ".." + last.String()
+}
+
+// periodFrom is the coarsest date whose period starts on d.
+func periodFrom(d Day) string {
+	t := d.Time()
+	switch {
+	case t.YearDay() == 1:
+		return t.Format("2006")
+	case t.Day() == 1:
+		return t.Format("2006-01")
+	}
+	return d.String()
+}
+
+// periodTo is the coarsest date whose period ends on d.
+func periodTo(d Day) string {
+	t := d.Time().AddDate(0, 0, 1)
+	switch {
+	case t.YearDay() == 1:
+		return d.Time().Format("2006")
+	case t.Day() == 1:
+		return d.Time().Format("2006-01")
+	}
+	return d.String()
 }
 
 func dayOrOpen(d Day) string {
@@ -244,13 +303,16 @@ type Filter struct {
 	Place    string
 	Actor    string
 	Source   string
-	Key      string // metric, provision, hazard area, service sector, event type
+	Key      string // metric, provision, hazard area, service sector, event type, presence role
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
 	KnownAt  time.Time
-	Current  bool  // leave out claims superseded as of KnownAt
-	Start    int32 // cursor: skip claim numbers below this
-	Limit    int
+	// RecordedAfter keeps claims recorded after this time: the feed of what
+	// changed in the record since a client last looked.
+	RecordedAfter time.Time
+	Current       bool  // leave out claims superseded as of KnownAt
+	Start         int32 // cursor: skip claim numbers below this
+	Limit         int
 }
 
 // Select returns the ids of matching claims in recorded order, the total
@@ -307,6 +369,9 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 			return false
 		}
 		if f.From != 0 && r.to1 < f.From || f.To != 0 && r.from0 > f.To {
+			return false
+		}
+		if !f.RecordedAfter.IsZero() && r.recorded <= f.RecordedAfter.UnixMicro() {
 			return false
 		}
 		st := x.statusAt(n, k)

@@ -83,7 +83,7 @@ func plainWalk(x *Index, cs []*Claim, day Day) PlaceState {
 		r := &x.recs[n]
 		a := x.str(r.actor)
 		if sides[a] == nil {
-			sides[a] = &Side{Actor: a, Since: dayOrOpen(r.from0)}
+			sides[a] = &Side{Actor: a, Since: rangeString(r.from0, r.from1)}
 			order = append(order, a)
 		}
 		sides[a].Claims = append(sides[a].Claims, x.id(n))

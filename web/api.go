@@ -292,8 +292,8 @@ func (s *Server) visible(r *http.Request, cs []*ledger.Claim) []*ledger.Claim {
 }
 
 func (s *Server) claims(w http.ResponseWriter, r *http.Request) error {
-	q := query(r, "kind", "place", "actor", "source", "key", "metric", "status", "from", "to", "known_at", "current", "limit", "cursor")
-	f := ledger.Filter{Actor: q.str("actor"), Source: q.str("source"), Key: q.str("key"), Status: q.str("status"),
+	q := query(r, "kind", "place", "actor", "source", "key", "metric", "status", "from", "to", "known_at", "recorded_after", "current", "limit", "cursor")
+	f := ledger.Filter{RecordedAfter: q.knownAt("recorded_after"), Actor: q.str("actor"), Source: q.str("source"), Key: q.str("key"), Status: q.str("status"),
 		From: q.day("from", 0), To: q.day("to", 0), KnownAt: q.knownAt("known_at"), Current: q.str("current") == "true",
 		Limit: q.int("limit", 100, 1, 1000)}
 	if m := q.str("metric"); m != "" {

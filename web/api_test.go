@@ -92,6 +92,8 @@ func TestReads(t *testing.T) {
 		{"/api/v1/changes?from=2020-11-01&to=2020-12-01", 200, `"after":"aze"`},
 		{"/api/v1/changes", 400, `from is required`},
 		{"/api/v1/claims?status=candidate", 200, `"total":1`},
+		{"/api/v1/claims?recorded_after=2000-01-01", 200, `"total":4`},
+		{"/api/v1/claims?recorded_after=2999-01-01", 200, `"total":0`},
 		{"/api/v1/claims?kind=rumour", 400, `kind \"rumour\"`},
 		{"/api/v1/claims/c1", 200, `"asserted_by":"rus"`},
 		{"/api/v1/claims/nope", 404, `nope`},

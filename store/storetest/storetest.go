@@ -442,7 +442,7 @@ func Run(t *testing.T, o Opener) {
 		if s["aghdam"].Controller != "aze" || s["aghdam"].Since != "2020-11-20" {
 			t.Fatalf("2020-11-21: %+v", s["aghdam"])
 		}
-		if p := s["corridor"].Presence; len(p) != 1 || p[0].Actor != "rpk" {
+		if p := s["corridor"].Presence; len(p) != 1 || p[0].Actor != "rpk" || p[0].Role != "peacekeeping" {
 			t.Fatalf("corridor presence: %+v", s["corridor"])
 		}
 		if s := at("1993-07-15"); !s["aghdam"].Uncertain {
