@@ -174,7 +174,7 @@ type feature struct {
 	Type       string          `json:"type"`
 	ID         int64           `json:"id"`
 	Geometry   json.RawMessage `json:"geometry"`
-	Properties map[string]any  `json:"properties"`
+	Properties any             `json:"properties"`
 	Links      []link          `json:"links,omitempty"`
 }
 
@@ -454,13 +454,29 @@ func (s *Server) controlFeature(pg *placeGeo, i int, st ledger.PlaceState, at le
 	for _, p := range st.Presence {
 		presence = append(presence, p.Actor)
 	}
-	props := map[string]any{
-		"place": st.Place, "label": pg.places[i].Label, "date": at.String(),
-		"controller": st.Controller, "controller_label": label(st.Controller), "since": st.Since, "claim": st.Claim,
-		"uncertain": st.Uncertain, "disputed": st.Disputed,
-		"sides": strings.Join(sides, "; "), "presence": strings.Join(presence, "; "),
+	props := controlProps{
+		Place: st.Place, Label: pg.places[i].Label, Date: at.String(),
+		Controller: st.Controller, ControllerLabel: label(st.Controller), Since: st.Since, Claim: st.Claim,
+		Uncertain: st.Uncertain, Disputed: st.Disputed,
+		Sides: strings.Join(sides, "; "), Presence: strings.Join(presence, "; "),
 	}
 	return feature{Type: "Feature", ID: pg.fid[i], Geometry: pg.geometry(i), Properties: props}
+}
+
+// controlProps are a control feature's properties: a struct, as the
+// control map is the collection read most.
+type controlProps struct {
+	Place           string `json:"place"`
+	Label           string `json:"label"`
+	Date            string `json:"date"`
+	Controller      string `json:"controller"`
+	ControllerLabel string `json:"controller_label"`
+	Since           string `json:"since"`
+	Claim           string `json:"claim"`
+	Uncertain       bool   `json:"uncertain"`
+	Disputed        bool   `json:"disputed"`
+	Sides           string `json:"sides"`
+	Presence        string `json:"presence"`
 }
 
 func (s *Server) controlItems(r *http.Request, iq itemsQuery) ([]feature, int, error) {
