@@ -90,6 +90,40 @@ func (x *Index) sortPlaces() {
 	x.placesDirty = false
 }
 
+// PlaceNums gives the index's numbers for place ids, -1 for a place no
+// claim names yet. A number never changes; callers that ask about the same
+// places often (a bbox over the gazetteer) keep them and call StatesOf.
+func (x *Index) PlaceNums(ids []string) []int32 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		out[i] = x.lookup(id)
+		if out[i] < 0 {
+			out[i] = -1
+		}
+	}
+	return out
+}
+
+// StatesOf is the state at day of the places numbered (see PlaceNums), in
+// the order given; places with no claim in force are left out.
+func (x *Index) StatesOf(nums []int32, day Day, knownAt time.Time) []PlaceState {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	out := make([]PlaceState, 0, len(nums))
+	for _, p := range nums {
+		if p < 0 || int(p) >= len(x.strs) {
+			continue
+		}
+		if ps, ok := x.placeState(p, day, k); ok {
+			out = append(out, ps)
+		}
+	}
+	return out
+}
+
 // PlaceAt is one place's state; ok is false when no claim is in force.
 func (x *Index) PlaceAt(place string, day Day, knownAt time.Time) (PlaceState, bool) {
 	x.mu.RLock()

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"truce/gazetteer"
@@ -28,6 +29,8 @@ type placeGeo struct {
 	// byWest lists the placed places by their envelope's west edge.
 	byWest   []int
 	maxWidth float64
+	// placeNums caches the index's place numbers (see nums).
+	placeNums atomic.Pointer[placeNums]
 }
 
 // geoCaches holds one placeGeo per server; a package variable so the
@@ -241,12 +244,32 @@ func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.
 		return s.fullState(idx, public, at, k)
 	}
 	pg := s.geo()
+	all := pg.nums(idx)
 	in := pg.within(bbox)
-	out := make([]ledger.PlaceState, 0, len(in))
-	for _, i := range in {
-		if st, ok := idx.PlaceAt(pg.places[i].ID, at, k); ok {
-			out = append(out, st)
-		}
+	nums := make([]int32, len(in))
+	for j, i := range in {
+		nums[j] = all[i]
 	}
-	return out
+	return idx.StatesOf(nums, at, k)
+}
+
+// placeNums are the index's numbers of the gazetteer's places, as of an
+// index version: looked up once, not on every request.
+type placeNums struct {
+	ver  uint64
+	nums []int32
+}
+
+func (pg *placeGeo) nums(idx *ledger.Index) []int32 {
+	v := idx.Version()
+	if n := pg.placeNums.Load(); n != nil && n.ver == v {
+		return n.nums
+	}
+	ids := make([]string, len(pg.places))
+	for i, p := range pg.places {
+		ids[i] = p.ID
+	}
+	n := &placeNums{ver: v, nums: idx.PlaceNums(ids)}
+	pg.placeNums.Store(n)
+	return n.nums
 }
