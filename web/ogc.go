@@ -488,11 +488,15 @@ func (s *Server) controlItems(r *http.Request, iq itemsQuery) ([]feature, int, e
 	sts := s.statesIn(s.index(r), !s.authed(r), at, iq.known, iq.bbox)
 	lo, hi := iq.page(len(sts))
 	out := make([]feature, 0, hi-lo)
+	// States and places are both sorted by id: search forward from the
+	// last place found rather than hash every id.
+	i := 0
 	for _, st := range sts[lo:hi] {
-		i, ok := pg.byID[st.Place]
+		j, ok := slices.BinarySearchFunc(pg.places[i:], st.Place, func(p ledger.Place, id string) int { return strings.Compare(p.ID, id) })
 		if !ok {
 			continue // a claim about a place the gazetteer no longer has
 		}
+		i += j
 		out = append(out, s.controlFeature(pg, i, st, at))
 	}
 	return out, len(sts), nil
