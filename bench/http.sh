@@ -60,26 +60,36 @@ place_size=$(mean_size "$place_url")
 bbox_size=$(sizes '/api/v1/state?limit=100&at=%d-06-15&bbox=%s')
 ogc_size=$(sizes '/ogc/collections/control/items?limit=100&datetime=%d-06-15&bbox=%s')
 
-load() { # name url mode [size]
-  local out rps p99
-  out=$(wrk -t"$THREADS" -c"$CONN" -d"$DUR" --latency -s bench/wrk.lua "$2" -- "${@:3}")
+# cpu PID: the process's user+system CPU time so far, in clock ticks
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tck=$(getconf CLK_TCK)
+load() { # name pid url mode [size]
+  local out rps p99 n c0 c1
+  c0=$(cpu "$2")
+  out=$(wrk -t"$THREADS" -c"$CONN" -d"$DUR" --latency -s bench/wrk.lua "$3" -- "${@:4}")
+  c1=$(cpu "$2")
   if echo "$out" | grep -q "Non-2xx"; then echo "$out" >&2; echo "http.sh: $1 had errors" >&2; exit 1; fi
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  printf '| %-44s | %10s | %8s |\n' "$1" "$rps" "$p99"
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  # server CPU per request: what the figures would be on cores of its own
+  printf '| %-50s | %9s | %9s | %8s |\n' "$1" "$rps" "$p99" "$(echo "scale=1; ($c1 - $c0) * 1000000 / $tck / $n" | bc)"
 }
 
 echo
 echo "wrk -t$THREADS -c$CONN -d$DUR --latency -s bench/wrk.lua, $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
-printf '| %-44s | %10s | %8s |\n' "request" "req/s" "p99"
-printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..10})"
-load "one place at a date (~$place_size B)" "$base" place
-load "baseline, $place_size B body" "http://127.0.0.1:$BPORT" baseline "$place_size"
-load "100 places in a bbox at a date (~$bbox_size B)" "$base" bbox
-load "baseline, $bbox_size B body" "http://127.0.0.1:$BPORT" baseline "$bbox_size"
-load "OGC control items, bbox, limit=100 (~$ogc_size B)" "$base" ogc
-load "baseline, $ogc_size B body" "http://127.0.0.1:$BPORT" baseline "$ogc_size"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '| %-50s | %9s | %9s | %8s |\n' "request" "req/s" "p99" "server CPU µs/req"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..52})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..10})"
+load "one place at a date (~$place_size B)" "${pids[0]}" "$base" place
+load "baseline, $place_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$place_size"
+load "100 places in a bbox at a date (~$bbox_size B)" "${pids[0]}" "$base" bbox
+load "baseline, $bbox_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$bbox_size"
+load "OGC control items, bbox, limit=100 (~$ogc_size B)" "${pids[0]}" "$base" ogc
+load "baseline, $ogc_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$ogc_size"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
 echo "full map of 10,000 places (gzip), curl time_total:"
