@@ -236,8 +236,15 @@ type itemsQuery struct {
 	known         time.Time
 }
 
-func readItemsQuery(r *http.Request) (itemsQuery, error) {
-	q := query(r, "limit", "offset", "bbox", "datetime", "known_at", "f")
+// itemsParams are the query parameters of an items request; one feature
+// takes only oneParams (places: only f).
+var (
+	itemsParams = []string{"limit", "offset", "bbox", "datetime", "known_at", "f"}
+	oneParams   = []string{"datetime", "known_at", "f"}
+)
+
+func readItemsQuery(r *http.Request, allowed ...string) (itemsQuery, error) {
+	q := query(r, allowed...)
 	iq := itemsQuery{limit: q.int("limit", 10, 1, ogcMaxLimit), offset: q.int("offset", 0, 0, math.MaxInt32),
 		bbox: q.bbox("bbox"), known: q.knownAt("known_at")}
 	if q.err != nil {
@@ -262,7 +269,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	iq, err := readItemsQuery(r)
+	iq, err := readItemsQuery(r, itemsParams...)
 	if err != nil {
 		return err
 	}
@@ -320,12 +327,17 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	allowed := oneParams
+	if c.id == "places" {
+		allowed = []string{"f"}
+	}
+	iq, err := readItemsQuery(r, allowed...)
+	if err != nil {
+		return err
+	}
 	var f feature
 	switch c.id {
 	case "places", "control":
-		if err := ogcQuery(r); c.id == "places" && err != nil {
-			return err
-		}
 		pg := s.geo()
 		i, ok := pg.lookup(r.PathValue("fid"))
 		if !ok {
@@ -334,10 +346,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		if c.id == "places" {
 			f = pg.placeFeature(i)
 			break
-		}
-		iq, err := readItemsQuery(r)
-		if err != nil {
-			return err
 		}
 		at, err := controlDay(iq)
 		if err != nil {
@@ -349,10 +357,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		}
 		f = s.controlFeature(pg, i, st, at)
 	case "events":
-		iq, err := readItemsQuery(r)
-		if err != nil {
-			return err
-		}
 		f, err = s.eventFeature(r, r.PathValue("fid"), iq.known)
 		if err != nil {
 			return err

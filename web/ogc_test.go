@@ -141,6 +141,7 @@ func TestOGCResources(t *testing.T) {
 		{"/ogc/collections/control/items/aghdam?datetime=2020-11-21T10:00:00Z", 200, "application/geo+json", []string{`"controller":"aze"`, `"since":"2020-11-20"`}},
 		{"/ogc/collections/control/items/hadrut?datetime=2020-11-21", 404, "application/problem+json", []string{"no control"}},
 		{"/ogc/collections/events/items/e1", 200, "application/geo+json", []string{`"located":"coordinates"`, `"fatalities":2`, `"actors":"aze; arm"`}},
+		{"/ogc/collections/places/items/aghdam?limit=3", 400, "application/problem+json", []string{`unknown query parameter \"limit\"`}},
 		{"/ogc/collections/events/items/e3", 404, "application/problem+json", []string{"e3"}}, // restricted
 	} {
 		resp, body := fetch(t, srv.URL+tc.path)
@@ -151,6 +152,52 @@ func TestOGCResources(t *testing.T) {
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {
 				t.Errorf("GET %s: body lacks %s\n%s", tc.path, w, body)
+			}
+		}
+	}
+}
+
+// TestOGCAPIDocument checks the OpenAPI 3.0 document against the routes:
+// every /ogc route is documented and every documented path answers.
+func TestOGCAPIDocument(t *testing.T) {
+	srv := ogcServer(t)
+	_, body := fetch(t, srv.URL+"/ogc/api")
+	var doc struct {
+		Servers []struct{ URL string }    `json:"servers"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != srv.URL+"/ogc" {
+		t.Fatalf("servers: %+v", doc.Servers)
+	}
+	name := strings.NewReplacer("{id}", "{collectionId}", "{fid}", "{featureId}", "{$}", "")
+	for _, p := range web.Routes(srv.Config.Handler) {
+		path, ok := strings.CutPrefix(p, "GET /ogc")
+		if !ok {
+			continue
+		}
+		if path = name.Replace(path); path == "" {
+			path = "/"
+		}
+		if doc.Paths[path]["get"] == nil {
+			t.Errorf("route %s is not in /ogc/api", p)
+		}
+	}
+	samples := map[string][]string{
+		"{collectionId}": {"places", "control", "events"},
+	}
+	features := map[string]string{"places": "aghdam", "control": "aghdam?datetime=2020-11-26", "events": "e1"}
+	for path := range doc.Paths {
+		for _, c := range samples["{collectionId}"] {
+			u := strings.Replace(path, "{collectionId}", c, 1)
+			u = strings.Replace(u, "{featureId}", features[c], 1)
+			if resp, body := fetch(t, srv.URL+"/ogc"+u); resp.StatusCode != 200 {
+				t.Errorf("documented %s answers %d: %s", u, resp.StatusCode, body)
+			}
+			if !strings.Contains(path, "{") {
+				break
 			}
 		}
 	}
