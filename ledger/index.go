@@ -62,6 +62,7 @@ type data struct {
 	strNum   map[string]int32
 	kinds    []string
 	control  map[int32]*ctl    // place -> control claims, sorted by from0
+	ctls     []*ctl            // the same, by place number: no hashing on the hot path
 	present  map[int32][]int32 // place -> presence claims
 	byKey    map[int32][]int32 // metric/provision/area -> claims
 	bySrc    map[int32][]int32 // source -> claims
@@ -290,6 +291,10 @@ func (x *Index) add(c *Claim) {
 		if c == nil {
 			c = &ctl{}
 			x.control[r.place] = c
+			for int(r.place) >= len(x.ctls) {
+				x.ctls = append(x.ctls, nil)
+			}
+			x.ctls[r.place] = c
 		}
 		c.insert(x.recs, n)
 	case KindPresence:

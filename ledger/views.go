@@ -140,9 +140,9 @@ var noControl ctl
 func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	ps := PlaceState{Place: x.str(p)}
 	// The latest change at or before day wins; walk back from it.
-	c := x.control[p]
-	if c == nil {
-		c = &noControl
+	c := &noControl
+	if int(p) < len(x.ctls) && x.ctls[p] != nil {
+		c = x.ctls[p]
 	}
 	l := c.n
 	hi := sort.Search(len(l), func(i int) bool { return c.from0[i] > day })
