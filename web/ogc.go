@@ -239,8 +239,8 @@ type itemsQuery struct {
 // itemsParams are the query parameters of an items request; one feature
 // takes only oneParams (places: only f).
 var (
-	itemsParams = []string{"limit", "offset", "bbox", "datetime", "known_at", "f"}
-	oneParams   = []string{"datetime", "known_at", "f"}
+	itemsParams = []string{"limit", "offset", "bbox", "datetime", "known_at", "f", "bbox-crs", "crs"}
+	oneParams   = []string{"datetime", "known_at", "f", "crs"}
 )
 
 func readItemsQuery(r *http.Request, allowed ...string) (itemsQuery, error) {
@@ -252,6 +252,12 @@ func readItemsQuery(r *http.Request, allowed ...string) (itemsQuery, error) {
 	}
 	if f := q.str("f"); f != "" && f != "json" && f != "geojson" {
 		return iq, badRequest("f %q: only geojson is offered", f)
+	}
+	// Part 2 clients may name the one CRS offered; any other is refused.
+	for _, k := range []string{"bbox-crs", "crs"} {
+		if c := q.str(k); c != "" && c != crs84 {
+			return iq, badRequest("%s %q: only %s is offered", k, c, crs84)
+		}
 	}
 	var err error
 	iq.dt, err = parseDatetime(q.str("datetime"))
@@ -329,7 +335,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 	}
 	allowed := oneParams
 	if c.id == "places" {
-		allowed = []string{"f"}
+		allowed = []string{"f", "crs"}
 	}
 	iq, err := readItemsQuery(r, allowed...)
 	if err != nil {

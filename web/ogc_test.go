@@ -141,6 +141,8 @@ func TestOGCResources(t *testing.T) {
 		{"/ogc/collections/control/items/aghdam?datetime=2020-11-21T10:00:00Z", 200, "application/geo+json", []string{`"controller":"aze"`, `"since":"2020-11-20"`}},
 		{"/ogc/collections/control/items/hadrut?datetime=2020-11-21", 404, "application/problem+json", []string{"no control"}},
 		{"/ogc/collections/events/items/e1", 200, "application/geo+json", []string{`"located":"coordinates"`, `"fatalities":2`, `"actors":"aze; arm"`}},
+		{"/ogc/collections/places/items?bbox-crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "application/problem+json", []string{"only http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+		{"/ogc/collections/places/items?limit=1&crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84", 200, "application/geo+json", []string{`"numberReturned":1`}},
 		{"/ogc/collections/places/items/aghdam?limit=3", 400, "application/problem+json", []string{`unknown query parameter \"limit\"`}},
 		{"/ogc/collections/events/items/e3", 404, "application/problem+json", []string{"e3"}}, // restricted
 	} {
