@@ -104,12 +104,20 @@ func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
 // ogcColl describes one collection.
 type ogcColl struct {
 	id, title, description string
+	kind                   string // places, control, events
+	// dated: a control-YYYY-MM-DD collection, the map on that day, for
+	// clients that cannot send datetime (QGIS, GDAL before 3.10).
+	dated bool
+	day   ledger.Day
 }
 
 var ogcColls = []ogcColl{
-	{"places", "Places", "The gazetteer: points and polygons, every name of each place, and where its geometry comes from."},
-	{"control", "Control at a date", "Who controls each place at a date (datetime=YYYY-MM-DD, default today; known_at for an earlier state of knowledge): controller, since, disputed sides, presence."},
-	{"events", "Events", "Accepted event claims, at their coordinates or at their place's point; datetime filters on the event's valid time."},
+	{id: "places", kind: "places", title: "Places",
+		description: "The gazetteer: points and polygons, every name of each place, and where its geometry comes from."},
+	{id: "control", kind: "control", title: "Control at a date",
+		description: "Who controls each place at a date (datetime=YYYY-MM-DD, default today; known_at for an earlier state of knowledge): controller, since, disputed sides, presence. The collection control-YYYY-MM-DD is the map on that day."},
+	{id: "events", kind: "events", title: "Events",
+		description: "Accepted event claims, at their coordinates or at their place's point; datetime filters on the event's valid time."},
 }
 
 func collByID(id string) (ogcColl, error) {
@@ -118,15 +126,26 @@ func collByID(id string) (ogcColl, error) {
 			return c, nil
 		}
 	}
-	return ogcColl{}, httpError{http.StatusNotFound, fmt.Sprintf("collection %q: not found (collections: places, control, events)", id)}
+	if date, ok := strings.CutPrefix(id, "control-"); ok {
+		d, err := ledger.ParseDay(date)
+		if err != nil {
+			return ogcColl{}, httpError{http.StatusNotFound, fmt.Sprintf("collection %q: %v", id, err)}
+		}
+		return ogcColl{id: id, kind: "control", title: "Control on " + d.String(), dated: true, day: d,
+			description: "Who controls each place on " + d.String() + ": controller, since, disputed sides, presence."}, nil
+	}
+	return ogcColl{}, httpError{http.StatusNotFound, fmt.Sprintf("collection %q: not found (collections: places, control, control-YYYY-MM-DD, events)", id)}
 }
 
 func (s *Server) collectionDoc(r *http.Request, c ogcColl) map[string]any {
 	b := ogcBase(r) + "/collections/" + c.id
 	e := s.geo().extent
 	temporal := []any{nil, nil}
-	if c.id != "places" {
-		if days := s.index(r).ChangeDays(time.Time{}); c.id == "control" && len(days) > 0 {
+	switch {
+	case c.dated:
+		temporal = []any{c.day.Time().Format(time.RFC3339), c.day.Time().Format(time.RFC3339)}
+	case c.kind == "control":
+		if days := s.index(r).ChangeDays(time.Time{}); len(days) > 0 {
 			temporal[0] = days[0].Time().Format(time.RFC3339)
 		}
 	}
@@ -281,11 +300,11 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	var feats []feature
 	var matched int
-	switch c.id {
+	switch c.kind {
 	case "places":
 		feats, matched = s.placeItems(iq)
 	case "control":
-		feats, matched, err = s.controlItems(r, iq)
+		feats, matched, err = s.controlItems(r, c, iq)
 	case "events":
 		feats, matched, err = s.eventItems(r, iq)
 	}
@@ -312,7 +331,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if iq.offset > 0 {
 		links = append(links, link{pageURL(max(0, iq.offset-iq.limit)), "prev", geoJSONType, "previous page"})
 	}
-	if c.id == "control" {
+	if c.kind == "control" {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
 	return writeBody(w, r, geoJSONType, map[string]any{
@@ -334,7 +353,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	allowed := oneParams
-	if c.id == "places" {
+	if c.kind == "places" {
 		allowed = []string{"f", "crs"}
 	}
 	iq, err := readItemsQuery(r, allowed...)
@@ -342,18 +361,18 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var f feature
-	switch c.id {
+	switch c.kind {
 	case "places", "control":
 		pg := s.geo()
 		i, ok := pg.lookup(r.PathValue("fid"))
 		if !ok {
 			return httpError{http.StatusNotFound, fmt.Sprintf("feature %q of %s: not found", r.PathValue("fid"), c.id)}
 		}
-		if c.id == "places" {
+		if c.kind == "places" {
 			f = pg.placeFeature(i)
 			break
 		}
-		at, err := controlDay(iq)
+		at, err := controlDay(c, iq)
 		if err != nil {
 			return err
 		}
@@ -437,9 +456,12 @@ func (s *Server) placeItems(iq itemsQuery) ([]feature, int) {
 	return out, len(sel)
 }
 
-// controlDay is the date of the control map: the datetime instant, or today.
-func controlDay(iq itemsQuery) (ledger.Day, error) {
+// controlDay is the date of the control map: the datetime instant, or the
+// collection's day, or today.
+func controlDay(c ogcColl, iq itemsQuery) (ledger.Day, error) {
 	switch {
+	case iq.dt == nil && c.dated:
+		return c.day, nil
 	case iq.dt == nil:
 		return today(), nil
 	case iq.dt.interval:
@@ -489,8 +511,8 @@ type controlProps struct {
 	Presence        string `json:"presence"`
 }
 
-func (s *Server) controlItems(r *http.Request, iq itemsQuery) ([]feature, int, error) {
-	at, err := controlDay(iq)
+func (s *Server) controlItems(r *http.Request, c ogcColl, iq itemsQuery) ([]feature, int, error) {
+	at, err := controlDay(c, iq)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -127,6 +127,11 @@ func TestOGCResources(t *testing.T) {
 		{"/ogc/conformance", 200, "application/json", []string{"/conf/core", "/conf/oas30", "/conf/geojson"}},
 		{"/ogc/collections", 200, "application/json", []string{`"id":"places"`, `"id":"control"`, `"id":"events"`, `"rel":"items","type":"application/geo+json"`, `"bbox":[[10,`}},
 		{"/ogc/collections/control", 200, "application/json", []string{`"id":"control"`, `"interval":[["1993-07-01T00:00:00Z",null]]`}},
+		{"/ogc/collections/control-2020-11-19", 200, "application/json", []string{`"id":"control-2020-11-19"`, `"interval":[["2020-11-19T00:00:00Z","2020-11-19T00:00:00Z"]]`, "/ogc/collections/control-2020-11-19/items"}},
+		{"/ogc/collections/control-2020-11-19/items", 200, "application/geo+json", []string{`"controller":"arm"`, `"date":"2020-11-19"`}},
+		{"/ogc/collections/control-2020-11-19/items?datetime=2020-11-21", 200, "application/geo+json", []string{`"controller":"aze"`}},
+		{"/ogc/collections/control-2020-11-19/items/aghdam", 200, "application/geo+json", []string{`"controller":"arm"`}},
+		{"/ogc/collections/control-2020-13-01", 404, "application/problem+json", []string{"want YYYY-MM-DD"}},
 		{"/ogc/collections/rivers", 404, "application/problem+json", []string{`collection \"rivers\"`}},
 		{"/ogc/collections/places/items?colour=red", 400, "application/problem+json", []string{`unknown query parameter \"colour\"`}},
 		{"/ogc/collections/places/items?limit=0", 400, "application/problem+json", []string{"limit"}},
@@ -403,6 +408,11 @@ func TestOGCWithGDAL(t *testing.T) {
 	run("ogr2ogr", "-f", "GPKG", gpkg, root, "control")
 	if out := run("ogrinfo", "-ro", "-so", gpkg, "control"); !strings.Contains(out, "Feature Count: 2") {
 		t.Errorf("control copied to GeoPackage:\n%s", out)
+	}
+	// A dated collection is how a client without datetime reads another day.
+	out = run("ogrinfo", "-ro", "-al", "OAPIF:"+srv.URL+"/ogc/collections/control-2020-11-19")
+	if !strings.Contains(out, "controller (String) = arm") || strings.Contains(out, "controller (String) = aze") {
+		t.Errorf("ogrinfo control-2020-11-19:\n%.3000s", out)
 	}
 	out = run("ogrinfo", "-ro", "-al", "-spat", "46.85", "39.4", "47", "39.6", root+"/collections/events")
 	if !strings.Contains(out, "claim (String) = e1") || strings.Contains(out, "claim (String) = e2") {

@@ -48,7 +48,8 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
 		"components", obj(
 			"parameters", obj(
 				"collectionId", obj("name", "collectionId", "in", "path", "required", true,
-					"schema", obj("type", "string", "enum", []string{"places", "control", "events"})),
+					"description", "places, control, control-YYYY-MM-DD (the map on that day) or events",
+					"schema", obj("type", "string", "pattern", `^(places|control|events|control-\d{4}-\d{2}-\d{2})$`)),
 				"featureId", obj("name", "featureId", "in", "path", "required", true,
 					"description", "the integer feature id, or a place id (places, control) or claim id (events)",
 					"schema", obj("type", "string")),
