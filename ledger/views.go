@@ -340,6 +340,9 @@ type Filter struct {
 	Key      string // metric, provision, hazard area, service sector, event type, presence role
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
+	// Instants: a claim without an end holds on its start only (an event
+	// happened that day), not from then on.
+	Instants bool
 	KnownAt  time.Time
 	// RecordedAfter keeps claims recorded after this time: the feed of what
 	// changed in the record since a client last looked.
@@ -402,7 +405,11 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 		if actor != -3 && r.actor != actor && r.asserted != actor {
 			return false
 		}
-		if f.From != 0 && r.to1 < f.From || f.To != 0 && r.from0 > f.To {
+		end := r.to1
+		if f.Instants && r.toOpen {
+			end = r.from1
+		}
+		if f.From != 0 && end < f.From || f.To != 0 && r.from0 > f.To {
 			return false
 		}
 		if !f.RecordedAfter.IsZero() && r.recorded <= f.RecordedAfter.UnixMicro() {

@@ -536,9 +536,9 @@ func (s *Server) controlItems(r *http.Request, c ogcColl, iq itemsQuery) ([]feat
 
 // eventFilter selects the accepted, current event claims in a datetime.
 func eventFilter(iq itemsQuery) ledger.Filter {
-	f := ledger.Filter{Kinds: []string{ledger.KindEvent}, Status: ledger.Accepted, Current: true, KnownAt: iq.known}
+	f := ledger.Filter{Kinds: []string{ledger.KindEvent}, Status: ledger.Accepted, Current: true, KnownAt: iq.known, Instants: true}
 	if iq.dt != nil {
-		f.To = iq.dt.to // the start is checked on the claim: see eventEnd
+		f.From, f.To = iq.dt.from, iq.dt.to
 	}
 	return f
 }
@@ -546,9 +546,9 @@ func eventFilter(iq itemsQuery) ledger.Filter {
 func (s *Server) eventItems(r *http.Request, iq itemsQuery) ([]feature, int, error) {
 	idx := s.index(r)
 	ids, total, _ := idx.Select(eventFilter(iq))
-	// Without a box or a start, the index's count is exact and only the
-	// page need be read.
-	all := iq.bbox != nil || iq.dt != nil && iq.dt.from != ledger.MinDay
+	// Without a box the index's count is exact and only the page need be
+	// read; a box needs every event's coordinates.
+	all := iq.bbox != nil
 	if !all {
 		lo, hi := iq.page(total)
 		ids = ids[lo:hi]
@@ -562,7 +562,7 @@ func (s *Server) eventItems(r *http.Request, iq itemsQuery) ([]feature, int, err
 	for _, c := range cs {
 		n, _ := idx.CursorOf(c.ID)
 		f, pt := eventToFeature(pg, c, n)
-		if iq.bbox != nil && (pt == nil || !inBox(*pt, iq.bbox)) || iq.dt != nil && eventEnd(c) < iq.dt.from {
+		if iq.bbox != nil && (pt == nil || !inBox(*pt, iq.bbox)) {
 			continue
 		}
 		out = append(out, f)
@@ -573,15 +573,6 @@ func (s *Server) eventItems(r *http.Request, iq itemsQuery) ([]feature, int, err
 		out = out[lo:hi]
 	}
 	return out, total, nil
-}
-
-// eventEnd is an event's last day: an event with no end happened on its
-// start date, it does not last for ever.
-func eventEnd(c *ledger.Claim) ledger.Day {
-	if c.Valid.To.IsZero() {
-		return c.Valid.From.Last()
-	}
-	return c.Valid.To.Last()
 }
 
 // eventToFeature places an event at its coordinates, or else at its place's
