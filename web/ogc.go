@@ -256,7 +256,7 @@ type itemsQuery struct {
 }
 
 // itemsParams are the query parameters of an items request; one feature
-// takes only oneParams (places: only f).
+// takes only oneParams (a place: only f and crs).
 var (
 	itemsParams = []string{"limit", "offset", "bbox", "datetime", "known_at", "f", "bbox-crs", "crs"}
 	oneParams   = []string{"datetime", "known_at", "f", "crs"}
@@ -325,8 +325,8 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		{self + queryString(r.URL.Query()), "self", geoJSONType, "this page"},
 		{ogcBase(r) + "/collections/" + c.id, "collection", "application/json", c.title},
 	}
-	if iq.offset+len(feats) < matched {
-		links = append(links, link{pageURL(iq.offset + len(feats)), "next", geoJSONType, "next page"})
+	if iq.offset+iq.limit < matched {
+		links = append(links, link{pageURL(iq.offset + iq.limit), "next", geoJSONType, "next page"})
 	}
 	if iq.offset > 0 {
 		links = append(links, link{pageURL(max(0, iq.offset-iq.limit)), "prev", geoJSONType, "previous page"})
