@@ -373,8 +373,7 @@ func (s *Server) postClaims(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range body.Claims {
 		ids[i] = c.ID
 	}
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, r, map[string]any{"ids": ids})
+	return writeJSON(withStatus(w, http.StatusCreated), r, map[string]any{"ids": ids})
 }
 
 // ReviewRequest is an editor's decision on a candidate: accept, reject, or

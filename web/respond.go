@@ -160,3 +160,30 @@ func decode(r *http.Request, v any) error {
 }
 
 var _ = slog.Default
+
+// withStatus makes the next body go out with status instead of 200, after
+// the headers writeJSON sets (a WriteHeader before them would drop them).
+func withStatus(w http.ResponseWriter, status int) http.ResponseWriter {
+	return &statusWriter{ResponseWriter: w, status: status}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.wrote = true
+		if code == http.StatusOK {
+			code = s.status
+		}
+		s.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return s.ResponseWriter.Write(b)
+}

@@ -245,37 +245,16 @@ func listCandidates(ctx context.Context, e *env, m *monitor.Monitor, source stri
 		for _, line := range contradictions(ctx, m, c) {
 			fmt.Fprintf(e.stdout, "  CONTRADICTS %s\n", line)
 		}
-		if id := corroborates(m, c); id != "" {
+		if id := m.Corroborating(c); id != "" {
 			fmt.Fprintf(e.stdout, "  AGREES with accepted claim %s (another report of the same change)\n", id)
 		}
 	}
 	return nil
 }
 
-// contradictions: accepted control in force at the candidate's date that
-// names another controller.
+// contradictions describes the accepted claims a candidate disagrees with.
 func contradictions(ctx context.Context, m *monitor.Monitor, c *ledger.Claim) []string {
-	if c.Control == nil || c.Valid.From.IsZero() {
-		return nil
-	}
-	day := c.Valid.From.Last()
-	if day == ledger.MaxDay {
-		return nil
-	}
-	ps, ok := m.Index.PlaceAt(c.Control.Place, day, time.Time{})
-	if !ok || ps.Controller == "" {
-		return nil
-	}
-	var ids []string
-	if ps.Disputed {
-		for _, s := range ps.Sides {
-			if s.Actor != c.Control.Actor {
-				ids = append(ids, s.Claims...)
-			}
-		}
-	} else if ps.Controller != c.Control.Actor {
-		ids = []string{ps.Claim}
-	}
+	ids := m.Contradicting(c)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -292,19 +271,6 @@ func contradictions(ctx context.Context, m *monitor.Monitor, c *ledger.Claim) []
 		out = append(out, fmt.Sprintf("%s (accepted): %s from %s%s", o.ID, monitor.Describe(m, o), orDash(o.Valid.From.String()), q))
 	}
 	return out
-}
-
-// corroborates: an accepted control claim already says the same actor
-// took the place on the same day.
-func corroborates(m *monitor.Monitor, c *ledger.Claim) string {
-	if c.Control == nil || c.Valid.From.Prec != ledger.PrecDay {
-		return ""
-	}
-	ps, ok := m.Index.PlaceAt(c.Control.Place, c.Valid.From.First(), time.Time{})
-	if ok && ps.Controller == c.Control.Actor && ps.SinceDay == c.Valid.From.First() {
-		return ps.Claim
-	}
-	return ""
 }
 
 // listUnknown prints the names reports used that the gazetteer lacks,
