@@ -278,7 +278,7 @@ func (d *doc) control(a, b int) {
 	t := d.toks
 	handSentence := false
 	for i := a; i < b; i++ {
-		if handWords[t[i].low] {
+		if t[i].is(lxHand) {
 			handSentence = true
 		}
 	}

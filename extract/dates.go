@@ -37,7 +37,11 @@ const (
 
 // note says how the date was read; text is the report.
 func (r *dateRef) note(text string) string {
-	q := strconv.Quote(strings.ToLower(strings.Join(strings.Fields(text[r.s:r.e]), " ")))
+	phrase := text[r.s:r.e]
+	if strings.ContainsAny(phrase, "\n\t") || strings.Contains(phrase, "  ") {
+		phrase = strings.Join(strings.Fields(phrase), " ")
+	}
+	q := strconv.Quote(strings.ToLower(phrase))
 	switch r.why {
 	case whyNoYear:
 		return q + " has no year and the report has no publication date: left unresolved"
