@@ -278,7 +278,7 @@ func (d *doc) control(a, b int) {
 	t := d.toks
 	handSentence := false
 	for i := a; i < b; i++ {
-		if handWords[t[i].low] {
+		if t[i].is(lxHand) {
 			handSentence = true
 		}
 	}
@@ -607,7 +607,7 @@ func (d *doc) deadline(v, ve, a, b int) {
 			c := d.newClaim(ledger.KindDeadline, start, end, "deadline/by-date", 0.6)
 			c.Deadline = &ledger.Deadline{Provision: prov, Due: due.Date}
 			d.setDate(c, nil)
-			addNote(c, due.Note)
+			addNote(c, due.note(d.text))
 			continue
 		}
 		if subj == "" {
@@ -619,7 +619,7 @@ func (d *doc) deadline(v, ve, a, b int) {
 			addNote(c, "no agreement provision expects control of this place")
 		}
 		d.setDate(c, nil)
-		addNote(c, due.Note)
+		addNote(c, due.note(d.text))
 	}
 }
 

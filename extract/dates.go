@@ -1,7 +1,8 @@
 package extract
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"truce/ledger"
@@ -9,15 +10,53 @@ import (
 
 // dateRef is a date expression found in the text. Date is zero when the
 // expression could not be resolved (a relative or year-less date without
-// a publication date); Note then says why. A resolved week or span that
+// a publication date); note() then says why. A resolved week or span that
 // does not fall on one day is given at the finest precision that holds
-// it (month or year), with the exact days in Note.
+// it (month or year), with the exact days in the note.
 type dateRef struct {
 	t0, t1   int // token range [t0,t1)
 	s, e     int // byte span
 	Date     ledger.Date
 	Relative bool // "on Tuesday", "last week": needs the publication date
-	Note     string
+	// why the date is what it is, written out by note only for the dates
+	// a claim uses: most dates found in a report date nothing
+	why      uint8
+	pub      ledger.Date
+	mon, sun ledger.Day // the days of a week
+}
+
+const (
+	whyExact uint8 = iota
+	whyNoYear
+	whyRelative
+	whyYear
+	whyResolved
+	whyWeek
+	whyNotDate
+)
+
+// note says how the date was read; text is the report.
+func (r *dateRef) note(text string) string {
+	phrase := text[r.s:r.e]
+	if strings.ContainsAny(phrase, "\n\t") || strings.Contains(phrase, "  ") {
+		phrase = strings.Join(strings.Fields(phrase), " ")
+	}
+	q := strconv.Quote(strings.ToLower(phrase))
+	switch r.why {
+	case whyNoYear:
+		return q + " has no year and the report has no publication date: left unresolved"
+	case whyRelative:
+		return q + " is relative and the report has no publication date: left unresolved"
+	case whyYear:
+		return q + ": year taken from the publication date " + r.pub.String()
+	case whyResolved:
+		return q + " resolved against the publication date " + r.pub.String()
+	case whyWeek:
+		return q + " is " + r.mon.String() + ".." + r.sun.String() + "; given as " + r.Date.String()
+	case whyNotDate:
+		return q + " is not a calendar date"
+	}
+	return ""
 }
 
 var months = map[string]int{
@@ -103,7 +142,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 				r.Date = exactDay(y, m, d)
 				return r, r.Date.Prec != ledger.PrecNone
 			}
-			resolveYearless(&r, m, d, pub, toks)
+			resolveYearless(&r, m, d, pub)
 			return r, true
 		}
 		return dateRef{}, false
@@ -125,7 +164,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 				return r, r.Date.Prec != ledger.PrecNone
 			}
 			r := mk(j)
-			resolveYearless(&r, m, d, pub, toks)
+			resolveYearless(&r, m, d, pub)
 			return r, true
 		}
 		if y, ok := yearAt(toks, next, b); ok {
@@ -142,7 +181,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 				r := mk(next)
 				if pub.IsZero() {
 					r.Relative = true
-					r.Note = fmt.Sprintf("%q has no year and the report has no publication date: left unresolved", spanText(toks, i, next))
+					r.why = whyNoYear
 					return r, true
 				}
 				// A month named alone is the nearest one in the tense of
@@ -159,7 +198,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 				}
 				r.Date = ledger.Date{Y: y, M: m, Prec: ledger.PrecMonth}
 				r.Relative = true
-				r.Note = fmt.Sprintf("%q: year taken from the publication date", spanText(toks, i, next))
+				r.why, r.pub = whyYear, pub
 				return r, true
 			}
 		}
@@ -180,7 +219,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 		r := mk(i + 1)
 		r.Relative = true
 		if pub.IsZero() || pub.Prec != ledger.PrecDay {
-			r.Note = fmt.Sprintf("%q is relative and the report has no publication date: left unresolved", t.low)
+			r.why = whyRelative
 			return r, true
 		}
 		p := pub.First()
@@ -194,7 +233,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 			day = p - ledger.Day((int(pwd)-int(wd)+7)%7)
 		}
 		r.Date = ledger.DateOfDay(day)
-		r.Note = fmt.Sprintf("%q resolved against the publication date %s", t.low, pub)
+		r.why, r.pub = whyResolved, pub
 		return r, true
 	}
 	switch t.low {
@@ -202,7 +241,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 		r := mk(i + 1)
 		r.Relative = true
 		if pub.IsZero() || pub.Prec != ledger.PrecDay {
-			r.Note = fmt.Sprintf("%q is relative and the report has no publication date: left unresolved", t.low)
+			r.why = whyRelative
 			return r, true
 		}
 		day := pub.First()
@@ -210,7 +249,7 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 			day--
 		}
 		r.Date = ledger.DateOfDay(day)
-		r.Note = fmt.Sprintf("%q resolved against the publication date %s", t.low, pub)
+		r.why, r.pub = whyResolved, pub
 		return r, true
 	case "last", "this", "next", "earlier", "later":
 		j := i + 1
@@ -229,9 +268,8 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 		}
 		r := mk(j + 1)
 		r.Relative = true
-		phrase := spanText(toks, i, j+1)
 		if pub.IsZero() || pub.Prec < ledger.PrecMonth || unit == "week" && pub.Prec != ledger.PrecDay {
-			r.Note = fmt.Sprintf("%q is relative and the report has no publication date: left unresolved", phrase)
+			r.why = whyRelative
 			return r, true
 		}
 		shift := 0
@@ -256,10 +294,10 @@ func dateAt(toks []tok, i, a, b int, pub ledger.Date, future bool) (dateRef, boo
 				sun = min(sun, p)
 			}
 			r.Date = coarsest(mon, sun)
-			r.Note = fmt.Sprintf("%q is %s..%s; given as %s", phrase, mon, sun, r.Date)
+			r.why, r.mon, r.sun = whyWeek, mon, sun
 			return r, true
 		}
-		r.Note = fmt.Sprintf("%q resolved against the publication date %s", phrase, pub)
+		r.why, r.pub = whyResolved, pub
 		return r, true
 	}
 	return dateRef{}, false
@@ -290,11 +328,10 @@ func exactDay(y, m, d int) ledger.Date {
 
 // resolveYearless gives "Nov. 25" the year that puts it nearest the
 // publication date; without one the date stays unresolved.
-func resolveYearless(r *dateRef, m, d int, pub ledger.Date, toks []tok) {
+func resolveYearless(r *dateRef, m, d int, pub ledger.Date) {
 	r.Relative = true
-	text := spanText(toks, r.t0, r.t1)
 	if pub.IsZero() {
-		r.Note = fmt.Sprintf("%q has no year and the report has no publication date: left unresolved", text)
+		r.why = whyNoYear
 		return
 	}
 	p := pub.First()
@@ -314,20 +351,8 @@ func resolveYearless(r *dateRef, m, d int, pub ledger.Date, toks []tok) {
 	}
 	r.Date = best
 	if best.IsZero() {
-		r.Note = fmt.Sprintf("%q is not a calendar date", text)
+		r.why = whyNotDate
 		return
 	}
-	r.Note = fmt.Sprintf("%q: year taken from the publication date %s", text, pub)
-}
-
-// spanText is the lower-case words of a token range, for notes.
-func spanText(toks []tok, a, b int) string {
-	s := ""
-	for i := a; i < b; i++ {
-		if i > a && toks[i].s > toks[i-1].e {
-			s += " "
-		}
-		s += toks[i].low
-	}
-	return s
+	r.why, r.pub = whyYear, pub
 }

@@ -597,7 +597,7 @@ func (d *doc) setDate(c *ledger.Claim, r *dateRef) {
 	if r != nil {
 		d.dated[c] = true
 		c.Valid.From = r.Date
-		addNote(c, r.Note)
+		addNote(c, r.note(d.text))
 		if r.Date.IsZero() {
 			c.Confidence -= 0.1
 		}

@@ -488,7 +488,7 @@ func (d *doc) mandate(a, b int) {
 			c.Valid.From = ledger.Date{}
 			c.Valid.To = r.Date
 			addNote(c, "term ends "+d.text[r.s:r.e])
-			addNote(c, r.Note)
+			addNote(c, r.note(d.text))
 		} else {
 			d.setDate(c, r)
 		}
@@ -538,7 +538,7 @@ func (d *doc) deadlines(a, b int) {
 				c := d.newClaim(ledger.KindDeadline, start, max(due.e, t[m.t1-1].e), "deadline/named", 0.6)
 				c.Deadline = &ledger.Deadline{Provision: prov, Due: due.Date}
 				d.setDate(c, nil)
-				addNote(c, due.Note)
+				addNote(c, due.note(d.text))
 			}
 			break
 		}

@@ -16,6 +16,7 @@ const (
 	lxResolution
 	lxSignal // words rules look for directly: mandate, deadline, according, signed...
 	lxViolence
+	lxHand // words that make a sentence about a handover
 )
 
 var lexicon = func() map[string]uint32 {
@@ -65,6 +66,9 @@ var lexicon = func() map[string]uint32 {
 		add(lxViolence, w)
 	}
 	add(lxViolence, "clashes", "fighting")
+	for w := range handWords {
+		add(lxHand, w)
+	}
 	add(lxSignal, "mandate", "deadline", "according", "signed", "sealed", "concluded", "reached", "struck", "brokered", "agreed")
 	return lx
 }()
