@@ -179,9 +179,13 @@ type Figure struct {
 
 // Event is an occurrence coded in ACLED's vocabulary.
 type Event struct {
-	Type       string   `json:"type"`
-	SubType    string   `json:"sub_type,omitempty"`
-	Actors     []string `json:"actors,omitempty"`
+	Type    string   `json:"type"`
+	SubType string   `json:"sub_type,omitempty"`
+	Actors  []string `json:"actors,omitempty"`
+	// Roles, when set, gives each actor's role in the source's coding,
+	// parallel to Actors (ACLED: actor1, assoc_actor_1, actor2,
+	// assoc_actor_2), so that an export writes each back in its column.
+	Roles      []string `json:"roles,omitempty"`
 	Place      string   `json:"place,omitempty"`
 	Point      *Point   `json:"point,omitempty"`
 	GeoPrec    int      `json:"geo_precision,omitempty"`

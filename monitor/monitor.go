@@ -96,6 +96,26 @@ func (m *Monitor) loadRefs(ctx context.Context) error {
 func (m *Monitor) Write(ctx context.Context, b store.Batch) error {
 	m.writeMu.Lock()
 	defer m.writeMu.Unlock()
+	if err := m.append(ctx, b); err != nil {
+		return err
+	}
+	return m.Refresh(ctx)
+}
+
+// Append is Write that reloads places and actors but leaves the claim
+// index to catch up at the next Refresh: for a one-shot command (truce
+// import) where reading a million claims back would double the time for
+// nothing.
+func (m *Monitor) Append(ctx context.Context, b store.Batch) error {
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	if err := m.append(ctx, b); err != nil {
+		return err
+	}
+	return m.loadRefs(ctx)
+}
+
+func (m *Monitor) append(ctx context.Context, b store.Batch) error {
 	now := m.Now()
 	for _, c := range b.Claims {
 		if c.ID == "" {
@@ -110,10 +130,7 @@ func (m *Monitor) Write(ctx context.Context, b store.Batch) error {
 			b.Reviews[i].At = now
 		}
 	}
-	if err := m.Store.Write(ctx, b); err != nil {
-		return err
-	}
-	return m.Refresh(ctx)
+	return m.Store.Write(ctx, b)
 }
 
 var entropy = ulid.Monotonic(rand.Reader, 0)

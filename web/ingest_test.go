@@ -4,41 +4,58 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"truce/datasets"
+	"truce/internal/shared"
 	"truce/ledger"
 	"truce/monitor"
 	"truce/store"
+	"truce/store/sqlite"
 	"truce/web"
 )
 
-// standIn is a plain stand-in for the extractor, which has its own tests:
-// it stores the text as a source and makes its first sentence one
-// candidate claim that actor controls place from the publication date.
-func standIn(place, actor string) func(context.Context, *monitor.Monitor, web.IngestRequest, ledger.Date, string) (string, []*ledger.Claim, error) {
-	return func(ctx context.Context, m *monitor.Monitor, req web.IngestRequest, pub ledger.Date, by string) (string, []*ledger.Claim, error) {
-		src := ledger.Source{ID: "wire-" + ledger.HashText(req.Text)[:8], Kind: "news", Title: req.Title, Publisher: req.Publisher, URL: req.URL,
-			Published: pub, Reliability: "F"}
-		end := strings.IndexAny(req.Text, ".\n")
-		if end < 0 {
-			end = len(req.Text)
-		}
-		c := &ledger.Claim{ID: m.NewID(), Kind: ledger.KindControl, Valid: ledger.Interval{From: pub}, RecordedBy: by, Status: ledger.Candidate, Credibility: 6,
-			Attributions: []ledger.Attribution{{Source: src.ID, Start: 0, End: end, Quote: req.Text[:end]}},
-			Control:      &ledger.Control{Place: place, Actor: actor, Mode: "capture"}, Rule: "stand-in"}
-		err := m.Write(ctx, store.Batch{Sources: []store.SourceText{{Source: src, Text: req.Text}}, Claims: []*ledger.Claim{c}})
-		return src.ID, []*ledger.Claim{c}, err
+// TestIngestAndReview posts the real wire report, finds the Lachin handover
+// among the candidates with its resolved date and exact quote, accepts a
+// candidate and sees the review queue shrink.
+func TestIngestAndReview(t *testing.T) {
+	report, err := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-// The ingest endpoint's contract, with the stand-in extractor.
-func TestIngestEndpoint(t *testing.T) {
-	srv, m := uiServer(t, loadKarabakh)
-	post := func(tok, body string) (int, string) {
-		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/ingest", strings.NewReader(body))
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := monitor.Open(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
+		t.Fatal(err)
+	}
+	for tok, role := range map[string]string{"a": "analyst", "e": "editor"} {
+		m.Store.PutToken(ctx, store.Token{Hash: web.HashToken(tok), Name: role, Role: role, CreatedAt: time.Now()})
+	}
+	srv := httptest.NewServer(web.New(m, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	do := func(method, path, tok string, body any) (int, map[string]any) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = strings.NewReader(string(b))
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
 		if tok != "" {
 			req.Header.Set("Authorization", "Bearer "+tok)
 		}
@@ -47,44 +64,54 @@ func TestIngestEndpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		var v map[string]any
+		json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, v
 	}
-	report := `{"text":"Azerbaijan took Hadrut. Nothing else.","published":"2020-10-09","title":"Wire","publisher":"AFP"}`
-	if code, _ := post("", report); code != 401 {
-		t.Errorf("without a token: %d", code)
+	req := web.IngestRequest{Text: string(report), Published: "2020-12-01", Publisher: "AFP"}
+	if code, _ := do("POST", "/api/v1/ingest", "", req); code != 401 {
+		t.Fatalf("ingest without a token: %d", code)
 	}
-	web.Ingester = nil
-	if code, body := post("tok-editor", report); code != 501 || !strings.Contains(body, "extraction") {
-		t.Errorf("without an extractor: %d %s", code, body)
+	code, out := do("POST", "/api/v1/ingest", "a", req)
+	if code != 201 {
+		t.Fatalf("ingest: %d %v", code, out)
 	}
-	web.Ingester = standIn("hadrut", "azerbaijan")
-	t.Cleanup(func() { web.Ingester = nil })
-	for _, tc := range []struct{ body, want string }{
-		{`{"text":"x"}`, "published: the publication date is required"},
-		{`{"text":"x","published":"2020-13-40"}`, "published:"},
-		{`{"text":"  ","published":"2020-10-09"}`, "text: the report's text is empty"},
-		{`{"text":"x","published":"2020-10-09","colour":"red"}`, "colour"},
-	} {
-		if code, body := post("tok-editor", tc.body); code != 400 || !strings.Contains(body, tc.want) {
-			t.Errorf("%s: %d %s, want 400 and %q", tc.body, code, body, tc.want)
+	var lachin map[string]any
+	for _, c := range out["candidates"].([]any) {
+		c := c.(map[string]any)
+		if ctl, ok := c["control"].(map[string]any); ok && strings.HasPrefix(ctl["place"].(string), "lachin") {
+			lachin = c
 		}
 	}
-	code, body := post("tok-editor", report)
-	if code != 201 {
-		t.Fatalf("ingest: %d %s", code, body)
+	if lachin == nil {
+		t.Fatalf("no Lachin handover among %d candidates", len(out["candidates"].([]any)))
 	}
-	var out struct {
-		Source     string
-		Candidates []ledger.Claim
+	if from := lachin["valid"].(map[string]any)["from"]; from != "2020-12-01" {
+		t.Errorf("Lachin handover dated %v, want 2020-12-01 (Tuesday)", from)
 	}
-	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Source == "" || len(out.Candidates) != 1 {
-		t.Fatalf("answer %s (%v)", body, err)
+	att := lachin["attributions"].([]any)[0].(map[string]any)
+	start, end := int(att["start"].(float64)), int(att["end"].(float64))
+	if !strings.Contains(string(report[start:end]), "Lachin") {
+		t.Errorf("span %d-%d quotes %q", start, end, report[start:end])
 	}
-	if got := m.Index.StatusAt(out.Candidates[0].ID, time.Time{}); got != ledger.Candidate {
-		t.Errorf("the candidate is %q in the ledger", got)
+	// The same report again stores nothing new.
+	if code, again := do("POST", "/api/v1/ingest", "a", req); code != 200 || again["existing"] != true || again["source"] != out["source"] {
+		t.Errorf("second ingest: %d %v", code, again["existing"])
 	}
-	if out.Candidates[0].RecordedBy != "ed" {
-		t.Errorf("recorded by %q, want the token's name", out.Candidates[0].RecordedBy)
+	_, queue := do("GET", "/api/v1/review?source="+out["source"].(string), "", nil)
+	before := int(queue["total"].(float64))
+	if before == 0 {
+		t.Fatal("empty review queue")
+	}
+	id := lachin["id"].(string)
+	if code, _ := do("POST", "/api/v1/claims/"+id+"/review", "e", map[string]string{"decision": "accept"}); code != 200 {
+		t.Fatalf("accept: %d", code)
+	}
+	_, queue = do("GET", "/api/v1/review?source="+out["source"].(string), "", nil)
+	if got := int(queue["total"].(float64)); got != before-1 {
+		t.Errorf("queue after accepting: %d, want %d", got, before-1)
+	}
+	if got := m.Index.StatusAt(id, time.Time{}); got != ledger.Accepted {
+		t.Errorf("accepted claim has status %s", got)
 	}
 }

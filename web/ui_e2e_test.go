@@ -309,13 +309,6 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("ingest", func(t *testing.T) {
-		// The program wires the extractor into web.Ingester; a test binary
-		// that has not gets the stand-in, which makes one candidate.
-		if web.Ingester == nil {
-			web.Ingester = standIn("lachin", "azerbaijan")
-			t.Cleanup(func() { web.Ingester = nil })
-			t.Log("ingest through the stand-in extractor")
-		}
 		text, err := os.ReadFile(shared.Path(t, "reports", "afp-karabakh-after-lachin.txt"))
 		if err != nil {
 			t.Fatal(err)
