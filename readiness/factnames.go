@@ -91,7 +91,7 @@ var factIndex = func() map[string]int {
 
 func (f *Facts) setNum(i int, v float64) {
 	if !math.IsNaN(v) {
-		f.vals[i] = fact{set: true, num: v}
+		f.vals[i] = fact{num: v}
 	}
 }
 
@@ -161,7 +161,7 @@ func (f *Facts) fill() {
 	for _, s := range f.Services {
 		for i, sec := range Sectors {
 			if s.Sector == sec {
-				f.vals[fService+i] = fact{set: true, code: uint8(slices.Index(ServiceStatuses, s.Status))}
+				f.vals[fService+i] = fact{num: float64(slices.Index(ServiceStatuses, s.Status))}
 			}
 		}
 	}
@@ -172,7 +172,7 @@ func (f *Facts) claimsOf(i int) []string { return f.appendClaims(nil, i) }
 
 // appendClaims appends the claims a fact is derived from to dst.
 func (f *Facts) appendClaims(dst []string, i int) []string {
-	if !f.vals[i].set {
+	if !f.vals[i].set() {
 		return dst
 	}
 	one := func(c *Count) []string {
@@ -247,7 +247,7 @@ func (f *Facts) Value(name string) (v any, claims []string, ok bool) {
 
 func (f *Facts) value(i int) (v any, claims []string, ok bool) {
 	x := f.vals[i]
-	if !x.set {
+	if !x.set() {
 		return nil, nil, false
 	}
 	if FactList[i].Type == "string" {
@@ -260,7 +260,7 @@ func (f *Facts) value(i int) (v any, claims []string, ok bool) {
 func (f *Facts) Values() map[string]any {
 	out := map[string]any{}
 	for i, d := range FactList {
-		if v := f.vals[i]; v.set {
+		if v := f.vals[i]; v.set() {
 			if d.Type == "string" {
 				out[d.Name] = v.str()
 			} else {
@@ -283,7 +283,7 @@ func num(v float64) string {
 func (f *Facts) FactClaims() map[string][]string {
 	out := map[string][]string{}
 	for i, d := range FactList {
-		if f.vals[i].set {
+		if f.vals[i].set() {
 			ids := slices.Clone(f.claimsOf(i))
 			slices.Sort(ids)
 			out[d.Name] = slices.Compact(ids)

@@ -302,14 +302,12 @@ func (f *Facts) Claims() []string {
 }
 
 // fact is one named value rules can read: a number, or a service status
-// by its index in ServiceStatuses. Pointer-free, so Facts are cheap.
-type fact struct {
-	set  bool
-	code uint8
-	num  float64
-}
+// by its index in ServiceStatuses; NaN when the claims do not establish
+// it. Eight bytes, no pointers, so Facts are cheap.
+type fact struct{ num float64 }
 
-func (x fact) str() string { return ServiceStatuses[x.code] }
+func (x fact) set() bool   { return !math.IsNaN(x.num) }
+func (x fact) str() string { return ServiceStatuses[int(x.num)] }
 
 // inForce reports whether an entry counts at day: it started by then, and
 // a state (hazard, service) has not been declared ended before it. Counts
@@ -342,6 +340,9 @@ func later(t *strtab, a, b *entry) bool {
 // small slices searched in turn beat maps here.
 func derive(place string, es []entry, t *strtab, live []bool, day ledger.Day) *Facts {
 	f := &Facts{Place: place}
+	for i := range f.vals {
+		f.vals[i].num = math.NaN()
+	}
 	// Small buffers on the stack: most places have a few of each.
 	var hbuf, rbuf, sbuf [16]*entry
 	var robuf [8]roundEntries

@@ -270,16 +270,16 @@ func (c *Cond) eval(f *Facts, used *[]int) bool {
 		return !c.Not.eval(f, used)
 	}
 	v := &f.vals[c.fact]
-	if v.set {
+	if v.set() {
 		*used = append(*used, c.fact)
 	}
 	switch c.Op {
 	case "exists":
-		return v.set
+		return v.set()
 	case "missing":
-		return !v.set
+		return !v.set()
 	}
-	if !v.set {
+	if !v.set() {
 		return false
 	}
 	if FactList[c.fact].Type == "string" {
@@ -345,7 +345,7 @@ var (
 
 // Decide applies the rules to a place's facts.
 func (r *Rules) Decide(f *Facts) (string, []Reason) {
-	if !f.vals[fEvidence].set {
+	if !f.vals[fEvidence].set() {
 		return Unknown, []Reason{noEvidence}
 	}
 	status := ""
@@ -381,7 +381,7 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 	facts, claims := fbuf[:0], cbuf[:0]
 	add := func(i int) {
 		v := &f.vals[i]
-		if !v.set || slices.Contains(facts, i) {
+		if !v.set() || slices.Contains(facts, i) {
 			return
 		}
 		facts = append(facts, i)
@@ -400,7 +400,7 @@ func reason(rl *Rule, f *Facts, used []int) Reason {
 		add(sg.fact)
 		v := &f.vals[sg.fact]
 		switch {
-		case !v.set:
+		case !v.set():
 			b.WriteString("unknown")
 		case FactList[sg.fact].Type == "string":
 			b.WriteString(strings.ReplaceAll(v.str(), "_", " "))

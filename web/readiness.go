@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
+	"truce/ledger"
 	"truce/readiness"
 )
 
@@ -42,10 +44,14 @@ func (s *Server) placeReadiness(w http.ResponseWriter, r *http.Request) error {
 // readiness is return readiness per place at a date, with the facts, the
 // reasons and the claims behind each: the map layer and table of the UI.
 func (s *Server) readiness(w http.ResponseWriter, r *http.Request) error {
-	q := query(r, "at", "place", "known_at", "status")
+	q := query(r, "at", "place", "known_at", "status", "format")
 	at, k := q.day("at", today()), q.knownAt("known_at")
 	if q.err != nil {
 		return q.err
+	}
+	format := q.str("format")
+	if format != "" && format != "json" && format != "geojson" {
+		return badRequest("format %q: want json or geojson", format)
 	}
 	want := q.str("status")
 	switch want {
@@ -81,9 +87,37 @@ func (s *Server) readiness(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, x)
 		}
 	}
+	if format == "geojson" {
+		return writeBody(w, r, "application/geo+json", s.readinessFeatures(at, out))
+	}
 	body := map[string]any{"at": at.String(), "total": len(out), "summary": summary, "places": out}
 	if !k.IsZero() {
 		body["known_at"] = k
 	}
 	return writeJSON(w, r, body)
+}
+
+// readinessFeatures is the map layer: each place's polygon (or point) with
+// its status, the reasons' texts and the main facts as properties.
+func (s *Server) readinessFeatures(at ledger.Day, rs []readiness.Result) map[string]any {
+	g := s.m.Gazetteer()
+	features := make([]map[string]any, 0, len(rs))
+	for _, x := range rs {
+		var geom any
+		if p, ok := g.Place(x.Facts.Place); ok && len(p.Geometry) > 0 {
+			geom = json.RawMessage(p.Geometry)
+		} else if x.Point != nil {
+			geom = map[string]any{"type": "Point", "coordinates": []float64{x.Point.Lon, x.Point.Lat}}
+		}
+		var why []string
+		for _, rs := range x.Reasons {
+			why = append(why, rs.Text)
+		}
+		props := map[string]any{"place": x.Facts.Place, "label": x.Label, "status": x.Status, "reasons": why, "warnings": len(x.Warnings)}
+		for name, v := range x.Values() {
+			props[name] = v
+		}
+		features = append(features, map[string]any{"type": "Feature", "id": x.Facts.Place, "geometry": geom, "properties": props})
+	}
+	return map[string]any{"type": "FeatureCollection", "at": at.String(), "features": features}
 }

@@ -106,3 +106,47 @@ func TestPlaceReadinessAPI(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+func TestReadinessMapLayer(t *testing.T) {
+	srv, m := testServer(t)
+	if err := m.Write(context.Background(), store.Batch{Claims: []*ledger.Claim{{ID: "hz", Kind: ledger.KindHazard,
+		Valid: ledger.Interval{From: ledger.MustDate("2020-12-01")}, Attributions: []ledger.Attribution{{Source: "wire", Start: 0, End: 7}},
+		RecordedBy: "t", Status: ledger.Accepted, Credibility: 2,
+		Hazard: &ledger.Hazard{Place: "aghdam", Area: "AG-3", Status: "suspected", AreaM2: 10}}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(srv.URL + "/api/v1/readiness?at=2021-01-01&format=geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var fc struct {
+		Type     string
+		Features []struct {
+			ID         string
+			Geometry   map[string]any
+			Properties map[string]any
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&fc); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Header.Get("Content-Type") != "application/geo+json" || fc.Type != "FeatureCollection" {
+		t.Fatalf("%s %s", resp.Header.Get("Content-Type"), fc.Type)
+	}
+	found := false
+	for _, f := range fc.Features {
+		if f.ID == "aghdam" {
+			found = true
+			if f.Properties["status"] != "not_ready" || f.Properties["hazard.suspected_remaining_m2"] != 10.0 || f.Geometry["type"] != "Point" {
+				t.Errorf("aghdam feature: %+v", f)
+			}
+		}
+	}
+	if !found || len(fc.Features) < 2 {
+		t.Errorf("features: %+v", fc.Features)
+	}
+	if r, _ := http.Get(srv.URL + "/api/v1/readiness?format=kml"); r.StatusCode != 400 {
+		t.Errorf("format=kml: %d", r.StatusCode)
+	}
+}
