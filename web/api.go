@@ -410,11 +410,8 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 		// The whole map: encoded and compressed once per date and version.
 		b, err := s.caches().maps.get(stateKey{at, k, public, idx.Version()}, func() (*body, error) {
 			all := s.fullState(idx, public, at, k)
-			b, err := encodeBody(map[string]any{"at": at.String(), "known_at": k, "total": len(all), "places": all, "next": ""})
-			if err != nil {
-				return nil, err
-			}
-			return b.gzipped(), nil
+			js := appendStatePage(nil, at.String(), k, len(all), all, "")
+			return (&body{json: js, etag: etagOf(js)}).gzipped(), nil
 		})
 		if err != nil {
 			return err
@@ -433,7 +430,10 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 		all = all[:limit]
 		next = all[len(all)-1].Place
 	}
-	return writeJSON(w, r, map[string]any{"at": at.String(), "known_at": k, "total": total, "places": all, "next": next})
+	buf := bufPool.Get().(*[]byte)
+	*buf = appendStatePage(*buf, at.String(), k, total, all, next)
+	serveFresh(w, r, "application/json", buf)
+	return nil
 }
 
 func inBox(p ledger.Point, b *[4]float64) bool {

@@ -26,9 +26,7 @@ type placeGeo struct {
 	byID   map[string]int
 	extent [4]float64
 	langs  []string // every name language, for name_<lang> properties
-	// byWest lists the placed places by their envelope's west edge.
-	byWest   []int
-	maxWidth float64
+	grid      grid
 	// placeNums caches the index's place numbers (see nums).
 	placeNums atomic.Pointer[placeNums]
 }
@@ -64,7 +62,7 @@ func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
 		pg.env[i] = [4]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 		switch {
 		case len(p.Geometry) > 0:
-			pg.geom[i] = json.RawMessage(p.Geometry)
+			pg.geom[i] = compactGeometry(p.Geometry) // as encoding/json would write it
 			if e, ok := envelope(p.Geometry); ok {
 				pg.env[i] = e
 			}
@@ -73,8 +71,6 @@ func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
 			pg.env[i] = [4]float64{p.Point.Lon, p.Point.Lat, p.Point.Lon, p.Point.Lat}
 		}
 		if e := pg.env[i]; !math.IsNaN(e[0]) {
-			pg.byWest = append(pg.byWest, i)
-			pg.maxWidth = max(pg.maxWidth, e[2]-e[0])
 			pg.extent = [4]float64{min(pg.extent[0], e[0]), min(pg.extent[1], e[1]), max(pg.extent[2], e[2]), max(pg.extent[3], e[3])}
 		}
 		for _, n := range p.Names {
@@ -83,8 +79,10 @@ func newPlaceGeo(g *gazetteer.Gazetteer, all []ledger.Place) *placeGeo {
 			}
 		}
 	}
-	slices.SortFunc(pg.byWest, func(a, b int) int { return cmpFloat(pg.env[a][0], pg.env[b][0]) })
-	if math.IsInf(pg.extent[0], 0) {
+	placed := !math.IsInf(pg.extent[0], 0)
+	if placed {
+		pg.grid = newGrid(pg.env, pg.extent)
+	} else {
 		pg.extent = [4]float64{-180, -90, 180, 90}
 	}
 	for l := range langs {
@@ -143,32 +141,123 @@ func envelope(raw []byte) ([4]float64, bool) {
 // within lists, in id order, the places whose envelope (polygon's bounding
 // box, or point) meets b.
 func (pg *placeGeo) within(b *[4]float64) []int {
-	// Envelopes sorted by west edge: only those starting between the box's
-	// west edge less the widest envelope and its east edge can meet it.
-	lo, _ := slices.BinarySearchFunc(pg.byWest, b[0]-pg.maxWidth, func(i int, x float64) int { return cmpFloat(pg.env[i][0], x) })
-	var out []int
-	for _, i := range pg.byWest[lo:] {
-		e := pg.env[i]
-		if e[0] > b[2] {
-			break
+	return pg.grid.within(pg.env, b)
+}
+
+// grid is a uniform grid over the places' extent: each cell lists the
+// places whose envelope meets it, so a box looks only at the places in its
+// cells rather than at a whole strip of the map. Places spanning many cells
+// (large polygons) are kept aside in big and checked on every query.
+type grid struct {
+	x0, y0, w, h float64 // origin and cell size
+	cols, rows   int
+	start        []int32 // cell c lists items[start[c]:start[c+1]]
+	items        []int32
+	big          []int32
+}
+
+// gridBig is the number of cells above which a place goes to grid.big.
+const gridBig = 16
+
+func newGrid(env [][4]float64, extent [4]float64) grid {
+	n := 0
+	for _, e := range env {
+		if !math.IsNaN(e[0]) {
+			n++
 		}
-		if e[2] >= b[0] && e[1] <= b[3] && e[3] >= b[1] {
-			out = append(out, i)
+	}
+	// About two places a cell when they are spread evenly.
+	side := max(1, int(math.Sqrt(float64(n)/2)))
+	g := grid{x0: extent[0], y0: extent[1], cols: side, rows: side,
+		w: (extent[2] - extent[0]) / float64(side), h: (extent[3] - extent[1]) / float64(side)}
+	if !(g.w > 0) {
+		g.w, g.cols = 1, 1
+	}
+	if !(g.h > 0) {
+		g.h, g.rows = 1, 1
+	}
+	counts := make([]int32, g.cols*g.rows+1)
+	each := func(visit func(c int, i int32)) {
+		for i, e := range env {
+			if math.IsNaN(e[0]) {
+				continue
+			}
+			c0, c1, r0, r1 := g.col(e[0]), g.col(e[2]), g.row(e[1]), g.row(e[3])
+			if (c1-c0+1)*(r1-r0+1) > gridBig {
+				if visit == nil {
+					g.big = append(g.big, int32(i))
+				}
+				continue
+			}
+			for r := r0; r <= r1; r++ {
+				for c := c0; c <= c1; c++ {
+					if visit == nil {
+						counts[r*g.cols+c+1]++
+					} else {
+						visit(r*g.cols+c, int32(i))
+					}
+				}
+			}
+		}
+	}
+	each(nil)
+	for c := 1; c < len(counts); c++ {
+		counts[c] += counts[c-1]
+	}
+	g.start = counts
+	g.items = make([]int32, counts[len(counts)-1])
+	fill := slices.Clone(counts)
+	each(func(c int, i int32) {
+		g.items[fill[c]] = i
+		fill[c]++
+	})
+	return g
+}
+
+// col and row are the cell of a coordinate, clamped to the grid.
+func (g *grid) col(x float64) int { return clampCell((x-g.x0)/g.w, g.cols) }
+func (g *grid) row(y float64) int { return clampCell((y-g.y0)/g.h, g.rows) }
+
+func clampCell(f float64, n int) int {
+	switch {
+	case !(f >= 0): // negative or NaN
+		return 0
+	case f >= float64(n):
+		return n - 1
+	}
+	return int(f)
+}
+
+func (g *grid) within(env [][4]float64, b *[4]float64) []int {
+	meets := func(e [4]float64) bool {
+		return e[2] >= b[0] && e[0] <= b[2] && e[3] >= b[1] && e[1] <= b[3]
+	}
+	var out []int
+	if len(g.start) == 0 || !meets([4]float64{g.x0, g.y0, g.x0 + g.w*float64(g.cols), g.y0 + g.h*float64(g.rows)}) {
+		return out
+	}
+	c0, c1, r0, r1 := g.col(b[0]), g.col(b[2]), g.row(b[1]), g.row(b[3])
+	for r := r0; r <= r1; r++ {
+		for c := c0; c <= c1; c++ {
+			for _, i := range g.items[g.start[r*g.cols+c]:g.start[r*g.cols+c+1]] {
+				e := env[i]
+				// A place in several cells is reported by one: the cell of
+				// the south-west corner of its overlap with the box.
+				if meets(e) && g.col(max(e[0], b[0])) == c && g.row(max(e[1], b[1])) == r {
+					out = append(out, int(i))
+				}
+			}
+		}
+	}
+	for _, i := range g.big {
+		if meets(env[i]) {
+			out = append(out, int(i))
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // stateKey identifies a full map: a date, a horizon, a view, a version of
 // the index.
@@ -240,8 +329,16 @@ func (s *Server) fullState(idx *ledger.Index, public bool, at ledger.Day, k time
 // about the places inside, so a small box costs little however large the
 // ledger.
 func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64) []ledger.PlaceState {
+	st, _ := s.statesAt(idx, public, at, k, bbox)
+	return st
+}
+
+// statesAt is statesIn that also gives, with a box, the candidate places
+// (indexes into placeGeo.places, in id order) of which the states are the
+// ones with a claim in force; nil without a box.
+func (s *Server) statesAt(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64) ([]ledger.PlaceState, []int) {
 	if bbox == nil {
-		return s.fullState(idx, public, at, k)
+		return s.fullState(idx, public, at, k), nil
 	}
 	pg := s.geo()
 	all := pg.nums(idx)
@@ -250,7 +347,7 @@ func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.
 	for j, i := range in {
 		nums[j] = all[i]
 	}
-	return idx.StatesOf(nums, at, k)
+	return idx.StatesOf(nums, at, k), in
 }
 
 // placeNums are the index's numbers of the gazetteer's places, as of an

@@ -334,10 +334,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if c.kind == "control" {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
-	return writeBody(w, r, geoJSONType, map[string]any{
-		"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(feats),
-		"features": feats, "links": links,
-	})
+	buf := bufPool.Get().(*[]byte)
+	*buf = appendFeatureCollection(*buf, feats, links, matched)
+	serveFresh(w, r, geoJSONType, buf)
+	return nil
 }
 
 func queryString(v url.Values) string {
@@ -517,9 +517,24 @@ func (s *Server) controlItems(r *http.Request, c ogcColl, iq itemsQuery) ([]feat
 		return nil, 0, err
 	}
 	pg := s.geo()
-	sts := s.statesIn(s.index(r), !s.authed(r), at, iq.known, iq.bbox)
+	sts, in := s.statesAt(s.index(r), !s.authed(r), at, iq.known, iq.bbox)
 	lo, hi := iq.page(len(sts))
 	out := make([]feature, 0, hi-lo)
+	if in != nil {
+		// The states are those of the places in the box that have one,
+		// in the same order: walk both.
+		j := 0
+		for n, st := range sts[:hi] {
+			for pg.places[in[j]].ID != st.Place {
+				j++
+			}
+			if n >= lo {
+				out = append(out, s.controlFeature(pg, in[j], st, at))
+			}
+			j++
+		}
+		return out, len(sts), nil
+	}
 	// States and places are both sorted by id: search forward from the
 	// last place found rather than hash every id.
 	i := 0
