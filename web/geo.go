@@ -26,7 +26,7 @@ type placeGeo struct {
 	byID   map[string]int
 	extent [4]float64
 	langs  []string // every name language, for name_<lang> properties
-	grid      grid
+	grid   grid
 	// placeNums caches the index's place numbers (see nums).
 	placeNums atomic.Pointer[placeNums]
 }
@@ -257,7 +257,6 @@ func (g *grid) within(env [][4]float64, b *[4]float64) []int {
 	slices.Sort(out)
 	return out
 }
-
 
 // stateKey identifies a full map: a date, a horizon, a view, a version of
 // the index.
