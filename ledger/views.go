@@ -113,15 +113,80 @@ func (x *Index) StatesOf(nums []int32, day Day, knownAt time.Time) []PlaceState 
 	defer x.mu.RUnlock()
 	k := known(knownAt)
 	out := make([]PlaceState, 0, len(nums))
-	for _, p := range nums {
-		if p < 0 || int(p) >= len(x.strs) {
-			continue
+	// Each place's control list and latest record lie far apart in a large
+	// index, so the time goes in waiting for memory. Places are taken in
+	// batches whose binary searches run in lockstep, and whose latest
+	// records are touched before use, so that the CPU waits for the loads
+	// of a batch together rather than one after another.
+	const batch = 16
+	var (
+		ctls [batch]*ctl
+		his  [batch]int
+		sink uint32
+	)
+	for lo := 0; lo < len(nums); lo += batch {
+		part := nums[lo:min(lo+batch, len(nums))]
+		for j, p := range part {
+			ctls[j] = &noControl
+			if p >= 0 && int(p) < len(x.ctls) && x.ctls[p] != nil {
+				ctls[j] = x.ctls[p]
+			}
 		}
-		if ps, ok := x.placeState(p, day, k); ok {
-			out = append(out, ps)
+		sink += searchBatch(ctls[:len(part)], his[:len(part)], day)
+		for j := range part {
+			if h := his[j]; h > 0 {
+				r := &x.recs[ctls[j].n[h-1]]
+				sink += uint32(r.to1) + uint32(x.ids[r.idOff])
+			}
+		}
+		for j, p := range part {
+			if p < 0 || int(p) >= len(x.strs) {
+				continue
+			}
+			if ps, ok := x.placeStateFrom(p, day, k, ctls[j], his[j]); ok {
+				out = append(out, ps)
+			}
 		}
 	}
+	runtime.KeepAlive(sink) // keep the touching loads
 	return out
+}
+
+// searchBatch sets his[j] to the number of entries of ctls[j] starting at
+// or before day (sort.Search's answer), for all j in lockstep.
+func searchBatch(ctls []*ctl, his []int, day Day) uint32 {
+	var n [16]int
+	var sink uint32
+	left := 0
+	for j, c := range ctls {
+		his[j], n[j] = 0, len(c.from0)
+		if n[j] > 0 {
+			left++
+		}
+	}
+	for left > 0 {
+		left = 0
+		for j, c := range ctls {
+			if n[j] == 0 {
+				continue
+			}
+			half := n[j] / 2
+			if c.from0[his[j]+half] <= day {
+				his[j] += half + 1
+				n[j] -= half + 1
+			} else {
+				n[j] = half
+			}
+			if n[j] > 0 {
+				left++
+			}
+			// touch what placeState reads next at the likely answer
+			if i := his[j] + n[j] - 1; n[j] <= 4 && i >= 0 && i < len(c.n) {
+				sink += uint32(c.n[i]) + uint32(c.maxFrom1[i]) + uint32(c.maxTo0[i])
+			}
+		}
+	}
+	return sink
 }
 
 // PlaceAt is one place's state; ok is false when no claim is in force.
@@ -138,14 +203,19 @@ func (x *Index) PlaceAt(place string, day Day, knownAt time.Time) (PlaceState, b
 var noControl ctl
 
 func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
-	ps := PlaceState{Place: x.str(p)}
-	// The latest change at or before day wins; walk back from it.
 	c := &noControl
 	if int(p) < len(x.ctls) && x.ctls[p] != nil {
 		c = x.ctls[p]
 	}
+	return x.placeStateFrom(p, day, k, c, sort.Search(len(c.n), func(i int) bool { return c.from0[i] > day }))
+}
+
+// placeStateFrom is placeState given the place's control list c and the
+// number hi of its entries that start at or before day.
+func (x *Index) placeStateFrom(p int32, day Day, k int64, c *ctl, hi int) (PlaceState, bool) {
+	ps := PlaceState{Place: x.str(p)}
+	// The latest change at or before day wins; walk back from it.
 	l := c.n
-	hi := sort.Search(len(l), func(i int) bool { return c.from0[i] > day })
 	win := int32(-1)
 	var cands []int32
 	multi := false

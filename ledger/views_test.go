@@ -96,3 +96,39 @@ func plainWalk(x *Index, cs []*Claim, day Day) PlaceState {
 	}
 	return ps
 }
+
+// TestStatesOfBatch checks StatesOf, which searches places in batches,
+// against PlaceAt one place at a time, with unknown numbers among them.
+func TestStatesOfBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	x := NewIndex()
+	var ids []string
+	for p := range 70 {
+		id := fmt.Sprintf("p%02d", p)
+		ids = append(ids, id)
+		for i := range rng.IntN(40) { // some places have no claim
+			from := Date{Y: 2000 + rng.IntN(10), M: 1 + rng.IntN(12), D: 1 + rng.IntN(28), Prec: PrecDay}
+			x.Add(&Claim{ID: fmt.Sprintf("%s-%d", id, i), Kind: KindControl, Valid: Interval{From: from}, Status: Accepted,
+				RecordedAt: time.Unix(int64(i), 0), Control: &Control{Place: id, Actor: []string{"a", "b"}[rng.IntN(2)]}})
+		}
+	}
+	nums := x.PlaceNums(append(ids, "nowhere"))
+	nums = append(nums, 1<<30, -5)
+	rng.Shuffle(len(nums), func(i, j int) { nums[i], nums[j] = nums[j], nums[i] })
+	for range 100 {
+		day := DayOf(time.Date(1999+rng.IntN(13), 1, 1, 0, 0, 0, 0, time.UTC)) + Day(rng.IntN(365))
+		var want []PlaceState
+		for _, n := range nums {
+			if n < 0 || int(n) >= len(x.strs) {
+				continue
+			}
+			if ps, ok := x.PlaceAt(x.str(n), day, time.Time{}); ok {
+				want = append(want, ps)
+			}
+		}
+		got := x.StatesOf(nums, day, time.Time{})
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s:\n got %v\nwant %v", day, got, want)
+		}
+	}
+}
