@@ -523,9 +523,9 @@ func (s *Server) controlItems(r *http.Request, c ogcColl, iq itemsQuery) ([]feat
 	if in != nil {
 		// The states are those of the places in the box that have one,
 		// in the same order: walk both.
-		j := 0
+		j, all := 0, len(sts) == len(in) // all: no id to compare
 		for n, st := range sts[:hi] {
-			for pg.places[in[j]].ID != st.Place {
+			for !all && pg.places[in[j]].ID != st.Place {
 				j++
 			}
 			if n >= lo {
