@@ -109,10 +109,15 @@ func (x *Index) PlaceNums(ids []string) []int32 {
 // StatesOf is the state at day of the places numbered (see PlaceNums), in
 // the order given; places with no claim in force are left out.
 func (x *Index) StatesOf(nums []int32, day Day, knownAt time.Time) []PlaceState {
+	return x.AppendStatesOf(make([]PlaceState, 0, len(nums)), nums, day, knownAt)
+}
+
+// AppendStatesOf is StatesOf appending to out, for callers that reuse a
+// buffer: a page of states is most of what a busy server allocates.
+func (x *Index) AppendStatesOf(out []PlaceState, nums []int32, day Day, knownAt time.Time) []PlaceState {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	k := known(knownAt)
-	out := make([]PlaceState, 0, len(nums))
 	// Each place's control list and latest record lie far apart in a large
 	// index, so the time goes in waiting for memory. Places are taken in
 	// batches whose binary searches run in lockstep, and whose latest

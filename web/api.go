@@ -419,7 +419,12 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 		serveBody(w, r, "application/json", b)
 		return nil
 	}
-	all := s.statesIn(idx, public, at, k, bbox)
+	var sc *scratch
+	if bbox != nil {
+		sc = scratchPool.Get().(*scratch)
+		defer sc.release()
+	}
+	all, _ := s.statesAt(idx, public, at, k, bbox, sc)
 	total := len(all)
 	next := ""
 	if c := q.str("cursor"); c != "" {

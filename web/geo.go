@@ -141,7 +141,7 @@ func envelope(raw []byte) ([4]float64, bool) {
 // within lists, in id order, the places whose envelope (polygon's bounding
 // box, or point) meets b.
 func (pg *placeGeo) within(b *[4]float64) []int {
-	return pg.grid.within(pg.env, b)
+	return pg.grid.appendWithin(nil, pg.env, b)
 }
 
 // grid is a uniform grid over the places' extent: each cell lists the
@@ -228,11 +228,11 @@ func clampCell(f float64, n int) int {
 	return int(f)
 }
 
-func (g *grid) within(env [][4]float64, b *[4]float64) []int {
+// appendWithin appends to out, in id order, the places meeting b.
+func (g *grid) appendWithin(out []int, env [][4]float64, b *[4]float64) []int {
 	meets := func(e [4]float64) bool {
 		return e[2] >= b[0] && e[0] <= b[2] && e[3] >= b[1] && e[1] <= b[3]
 	}
-	var out []int
 	if len(g.start) == 0 || !meets([4]float64{g.x0, g.y0, g.x0 + g.w*float64(g.cols), g.y0 + g.h*float64(g.rows)}) {
 		return out
 	}
@@ -328,25 +328,46 @@ func (s *Server) fullState(idx *ledger.Index, public bool, at ledger.Day, k time
 // about the places inside, so a small box costs little however large the
 // ledger.
 func (s *Server) statesIn(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64) []ledger.PlaceState {
-	st, _ := s.statesAt(idx, public, at, k, bbox)
+	st, _ := s.statesAt(idx, public, at, k, bbox, nil)
 	return st
+}
+
+// scratch holds the buffers of one bbox query, reused through scratchPool
+// so that a busy server does not allocate a page of states per request.
+type scratch struct {
+	states []ledger.PlaceState
+	in     []int
+	nums   []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (sc *scratch) release() {
+	clear(sc.states) // drop the strings they point to
+	sc.states, sc.in, sc.nums = sc.states[:0], sc.in[:0], sc.nums[:0]
+	scratchPool.Put(sc)
 }
 
 // statesAt is statesIn that also gives, with a box, the candidate places
 // (indexes into placeGeo.places, in id order) of which the states are the
-// ones with a claim in force; nil without a box.
-func (s *Server) statesAt(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64) ([]ledger.PlaceState, []int) {
+// ones with a claim in force; nil without a box. With a box and sc, the
+// answers live in sc's buffers until sc is released.
+func (s *Server) statesAt(idx *ledger.Index, public bool, at ledger.Day, k time.Time, bbox *[4]float64, sc *scratch) ([]ledger.PlaceState, []int) {
 	if bbox == nil {
 		return s.fullState(idx, public, at, k), nil
 	}
+	if sc == nil {
+		sc = new(scratch)
+	}
 	pg := s.geo()
 	all := pg.nums(idx)
-	in := pg.within(bbox)
-	nums := make([]int32, len(in))
-	for j, i := range in {
-		nums[j] = all[i]
+	sc.in = pg.grid.appendWithin(sc.in[:0], pg.env, bbox)
+	sc.nums = sc.nums[:0]
+	for _, i := range sc.in {
+		sc.nums = append(sc.nums, all[i])
 	}
-	return idx.StatesOf(nums, at, k), in
+	sc.states = idx.AppendStatesOf(sc.states[:0], sc.nums, at, k)
+	return sc.states, sc.in
 }
 
 // placeNums are the index's numbers of the gazetteer's places, as of an

@@ -57,7 +57,7 @@ func TestGridWithin(t *testing.T) {
 					want = append(want, i)
 				}
 			}
-			if got := g.within(env, &b); !slices.Equal(got, want) {
+			if got := g.appendWithin(nil, env, &b); !slices.Equal(got, want) {
 				t.Fatalf("%d places, box %v: got %v, want %v", n, b, got, want)
 			}
 		}

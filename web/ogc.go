@@ -517,7 +517,14 @@ func (s *Server) controlItems(r *http.Request, c ogcColl, iq itemsQuery) ([]feat
 		return nil, 0, err
 	}
 	pg := s.geo()
-	sts, in := s.statesAt(s.index(r), !s.authed(r), at, iq.known, iq.bbox)
+	var sc *scratch
+	if iq.bbox != nil {
+		// The features copy what they need of the states: the buffers can
+		// go back when this returns.
+		sc = scratchPool.Get().(*scratch)
+		defer sc.release()
+	}
+	sts, in := s.statesAt(s.index(r), !s.authed(r), at, iq.known, iq.bbox, sc)
 	lo, hi := iq.page(len(sts))
 	out := make([]feature, 0, hi-lo)
 	if in != nil {
