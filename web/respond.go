@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,8 +96,7 @@ func encodeBody(v any) (*body, error) {
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return &body{json: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+	return &body{json: buf.Bytes(), etag: etagOf(buf.Bytes())}, nil
 }
 
 // gzipped compresses once, for bodies kept in a cache.
