@@ -132,3 +132,19 @@ func TestStatesOfBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestDayString checks the hand-written Day.String against time.Format.
+func TestDayString(t *testing.T) {
+	days := []Day{MinDay + 1, MaxDay - 1, DayOf(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)) - 1, DayOf(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)) + 1}
+	for d := DayOf(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)); d < DayOf(time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)); d += 13 {
+		days = append(days, d)
+	}
+	for d := DayOf(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)); d < DayOf(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)); d++ {
+		days = append(days, d)
+	}
+	for _, d := range days {
+		if got, want := d.String(), d.Time().Format("2006-01-02"); got != want {
+			t.Fatalf("day %d: %s, want %s", d, got, want)
+		}
+	}
+}
