@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -263,5 +265,56 @@ func TestOpenAPI(t *testing.T) {
 		if resp.StatusCode == 404 || resp.StatusCode == 405 || resp.StatusCode >= 500 {
 			t.Errorf("%s %s documented but answers %d", method, url, resp.StatusCode)
 		}
+	}
+}
+
+// TestPagesConcurrent asks for different bbox pages from many goroutines:
+// the pooled buffers behind them must never mix two answers.
+func TestPagesConcurrent(t *testing.T) {
+	srv, _ := testServer(t)
+	paths := []string{
+		"/api/v1/state?at=2020-11-19&bbox=46,39,47,40",
+		"/api/v1/state?at=2020-11-21&bbox=-180,-90,180,90&limit=1",
+		"/api/v1/state?at=2020-11-26&bbox=10,9,11,11",
+		"/ogc/collections/control/items?datetime=2020-11-26&bbox=46.5,39.9,47,40.1",
+		"/ogc/collections/control/items?datetime=2020-11-19&bbox=-180,-90,180,90&limit=1&offset=1",
+	}
+	read := func(p string) (string, error) {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.Header.Get("ETag") + " " + string(b), err
+	}
+	want := map[string]string{}
+	for _, p := range paths {
+		b, err := read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[p] = b
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 40 {
+				p := paths[(g+i)%len(paths)]
+				if got, err := read(p); err != nil || got != want[p] {
+					select {
+					case errs <- fmt.Sprintf("GET %s: %v\n got %s\nwant %s", p, err, got, want[p]):
+					default:
+					}
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
