@@ -9,7 +9,10 @@
 #   - the baseline, with a body of the same mean size, in the same run;
 # then times the full map of 10,000 places (gzip, ETag) cold and cached.
 # Needs wrk and curl (apt-get install -y wrk curl).
-#   bench/http.sh            DB=/tmp/truce-bench.db DUR=10s CONN=16 THREADS=2
+# Then (PACE=0 skips it) it loads the same requests again at about PACE
+# a second (each connection pausing between requests), for the latency
+# at the target rate rather than at saturation.
+#   bench/http.sh            DB=/tmp/truce-bench.db DUR=10s CONN=16 THREADS=2 PACE=5000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${DB:-/tmp/truce-bench.db}
@@ -18,6 +21,7 @@ BPORT=${BPORT:-18091}
 DUR=${DUR:-10s}
 CONN=${CONN:-16}
 THREADS=${THREADS:-2}
+PACE=${PACE:-5000}
 command -v wrk >/dev/null || { echo "http.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 
 bin=$(mktemp -d)
@@ -63,10 +67,11 @@ ogc_size=$(sizes '/ogc/collections/control/items?limit=100&datetime=%d-06-15&bbo
 # cpu PID: the process's user+system CPU time so far, in clock ticks
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tck=$(getconf CLK_TCK)
+pause=0
 load() { # name pid url mode [size]
   local out rps p99 n c0 c1
   c0=$(cpu "$2")
-  out=$(wrk -t"$THREADS" -c"$CONN" -d"$DUR" --latency -s bench/wrk.lua "$3" -- "${@:4}")
+  out=$(wrk -t"$THREADS" -c"$CONN" -d"$DUR" --latency -s bench/wrk.lua "$3" -- "$4" "${5:-0}" "$pause")
   c1=$(cpu "$2")
   if echo "$out" | grep -q "Non-2xx"; then echo "$out" >&2; echo "http.sh: $1 had errors" >&2; exit 1; fi
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -90,6 +95,31 @@ load "baseline, $bbox_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseli
 load "OGC control items, bbox, limit=100 (~$ogc_size B)" "${pids[0]}" "$base" ogc
 load "baseline, $ogc_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$ogc_size"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+paced() { # name pid url mode [size]: load at ~PACE req/s
+  # a 3 s probe measures how long a request keeps a connection beyond its
+  # pause, and the pause is shortened by that much
+  local p0 r
+  p0=$(echo "scale=3; $CONN * 1000 / $PACE" | bc)
+  r=$(wrk -t"$THREADS" -c"$CONN" -d3s -s bench/wrk.lua "$3" -- "$4" "${5:-0}" "$p0" | awk '/Requests\/sec/ {print $2}')
+  pause=$(echo "scale=3; p = 2 * $p0 - $CONN * 1000 / $r; if (p < 0) p = 0; p" | bc)
+  load "$@"
+  pause=0
+}
+if [ "$PACE" -gt 0 ]; then
+  echo
+  echo "paced at ~$PACE req/s ($CONN connections pausing between requests):"
+  echo
+  printf '| %-50s | %9s | %9s | %8s |\n' "request" "req/s" "p99" "server CPU µs/req"
+  printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..52})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..10})"
+  paced "one place at a date" "${pids[0]}" "$base" place
+  paced "baseline, $place_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$place_size"
+  paced "100 places in a bbox at a date" "${pids[0]}" "$base" bbox
+  paced "baseline, $bbox_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$bbox_size"
+  paced "OGC control items, bbox, limit=100" "${pids[0]}" "$base" ogc
+  paced "baseline, $ogc_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baseline "$ogc_size"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 echo
 echo "full map of 10,000 places (gzip), curl time_total:"

@@ -1,14 +1,21 @@
 -- wrk script for bench/http.sh: every request asks about another place,
 -- date or box of the synthetic ledger (bench/httpload gen), so caches of
 -- one answer do not flatter the figures.
---   wrk ... -s bench/wrk.lua URL -- place|bbox|ogc|baseline [size]
-local mode, size = "place", "0"
+--   wrk ... -s bench/wrk.lua URL -- place|bbox|ogc|baseline [size] [pause]
+-- pause (ms, fractional) makes each connection wait between requests, so
+-- that CONN connections ask about CONN*1000/(pause+latency) a second: a
+-- fixed pace rather than as fast as the server answers (http.sh PACE=).
+local mode, size, pause = "place", "0", 0
 -- the synthetic gazetteer's grid: keep in step with bench/httpload
 local side, lon0, lat0, dlon, dlat = 100, 44.0, 38.5, 0.03, 0.02
 
 function init(args)
   mode = args[1] or mode
   size = args[2] or size
+  pause = tonumber(args[3] or "0") or 0
+  if pause <= 0 then
+    delay = nil -- wrk looks for delay after init: none, no timer per request
+  end
   math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 1000)
 end
 
@@ -21,6 +28,15 @@ local function box()
   local c, r = math.random(0, side - 12), math.random(0, side - 12)
   local x0, y0 = lon0 + c * dlon - 0.001, lat0 + r * dlat - 0.001
   return string.format("%.4f,%.4f,%.4f,%.4f", x0, y0, x0 + 11 * dlon + 0.002, y0 + 11 * dlat + 0.002)
+end
+
+-- wrk waits whole milliseconds: draw floor or ceil so the mean is pause.
+function delay()
+  local lo = math.floor(pause)
+  if math.random() < pause - lo then
+    return lo + 1
+  end
+  return lo
 end
 
 request = function()
