@@ -97,12 +97,15 @@ load "baseline, $ogc_size B body" "${pids[1]}" "http://127.0.0.1:$BPORT" baselin
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 paced() { # name pid url mode [size]: load at ~PACE req/s
-  # a 3 s probe measures how long a request keeps a connection beyond its
-  # pause, and the pause is shortened by that much
-  local p0 r
-  p0=$(echo "scale=3; $CONN * 1000 / $PACE" | bc)
-  r=$(wrk -t"$THREADS" -c"$CONN" -d3s -s bench/wrk.lua "$3" -- "$4" "${5:-0}" "$p0" | awk '/Requests\/sec/ {print $2}')
-  pause=$(echo "scale=3; p = 2 * $p0 - $CONN * 1000 / $r; if (p < 0) p = 0; p" | bc)
+  # two 3 s probes measure how long a request keeps a connection beyond
+  # its pause, and the pause is shortened by that much
+  local target r
+  target=$(echo "scale=3; $CONN * 1000 / $PACE" | bc)
+  pause=$target
+  for probe in 1 2; do
+    r=$(wrk -t"$THREADS" -c"$CONN" -d3s -s bench/wrk.lua "$3" -- "$4" "${5:-0}" "$pause" | awk '/Requests\/sec/ {print $2}')
+    pause=$(echo "scale=3; p = $target - ($CONN * 1000 / $r - $pause); if (p < 0) p = 0; p" | bc)
+  done
   load "$@"
   pause=0
 }
