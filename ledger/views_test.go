@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -129,6 +130,11 @@ func TestStatesOfBatch(t *testing.T) {
 		got := x.StatesOf(nums, day, time.Time{})
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("%s:\n got %v\nwant %v", day, got, want)
+		}
+		// The whole map: the same states, in id order.
+		slices.SortFunc(want, func(a, b PlaceState) int { return strings.Compare(a.Place, b.Place) })
+		if all := x.State(day, time.Time{}); fmt.Sprint(all) != fmt.Sprint(want) {
+			t.Fatalf("map at %s:\n got %v\nwant %v", day, all, want)
 		}
 	}
 }
