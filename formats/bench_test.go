@@ -132,3 +132,20 @@ func BenchmarkImportACLED(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadACLED is the reading half of the import alone: parse,
+// check and build claims, without writing.
+func BenchmarkReadACLED(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "acled.csv")
+	if err := GenerateACLED(path, 100_000); err != nil {
+		b.Fatal(err)
+	}
+	m := newMonitor(b)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Read(context.Background(), m, ACLED, path, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*100_000/b.Elapsed().Seconds(), "rows/s")
+}
