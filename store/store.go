@@ -74,5 +74,11 @@ type Store interface {
 	PutToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 
+	// History returns every stored version of places, actors and
+	// agreements, ordered so that writing the batch back recreates the same
+	// versions; Tokens lists every token. Both serve copying a whole ledger.
+	History(ctx context.Context) (Batch, error)
+	Tokens(ctx context.Context) ([]Token, error)
+
 	Close() error
 }

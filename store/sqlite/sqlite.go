@@ -25,9 +25,14 @@ import (
 var schema string
 
 // schemaVersion is bumped with each migration appended to migrations.
-const schemaVersion = 1
+const schemaVersion = 2
 
-var migrations = []string{schema}
+var migrations = []string{schema,
+	// 2: what is recorded about a hazard area, for store.AreaRefs.
+	`CREATE INDEX claims_hazard_area ON claims(json_extract(doc, '$.hazard.area')) WHERE kind = 'hazard';
+	CREATE INDEX claims_release_area ON claims(json_extract(doc, '$.land_release.area')) WHERE kind = 'land_release';
+	CREATE INDEX reviews_claim ON reviews(claim, seq);`,
+}
 
 // Store is a ledger in one SQLite file.
 type Store struct {
@@ -87,6 +92,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// Version is the schema version the file is at.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
 func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
@@ -119,6 +131,40 @@ func (t txRefs) SourceText(ctx context.Context, id string) (string, bool, error)
 	}
 	return text.String, err == nil, err
 }
+
+// AreaClaims implements store.AreaRefs; the expressions match the indexes
+// of migration 2.
+func (t txRefs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+		FROM claims c WHERE c.kind = 'hazard' AND json_extract(c.doc, '$.hazard.area') = ?1
+		UNION ALL
+		SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+		FROM claims c WHERE c.kind = 'land_release' AND json_extract(c.doc, '$.land_release.area') = ?1`, area)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ledger.Claim
+	for rows.Next() {
+		var doc string
+		var st sql.NullString
+		if err := rows.Scan(&doc, &st); err != nil {
+			return nil, err
+		}
+		c := new(ledger.Claim)
+		if err := json.Unmarshal([]byte(doc), c); err != nil {
+			return nil, fmt.Errorf("decode claim: %w", err)
+		}
+		if st.Valid {
+			c.Status = st.String
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+var _ store.AreaRefs = txRefs{}
 
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
@@ -460,6 +506,52 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, erro
 	}
 	t.CreatedAt = time.UnixMicro(at).UTC()
 	return t, err
+}
+
+// History returns every version of places, actors and agreements, in an
+// order that writing them back recreates the same version numbers.
+func (s *Store) History(ctx context.Context) (store.Batch, error) {
+	var b store.Batch
+	all := func(table string) (*sql.Rows, error) {
+		return s.r.QueryContext(ctx, "SELECT doc FROM "+table+" ORDER BY version, id")
+	}
+	rows, err := all("places")
+	if err != nil {
+		return b, err
+	}
+	if b.Places, err = decodeRows[ledger.Place](rows, "places"); err != nil {
+		return b, err
+	}
+	if rows, err = all("actors"); err != nil {
+		return b, err
+	}
+	if b.Actors, err = decodeRows[ledger.Actor](rows, "actors"); err != nil {
+		return b, err
+	}
+	if rows, err = all("agreements"); err != nil {
+		return b, err
+	}
+	b.Agreements, err = decodeRows[ledger.Agreement](rows, "agreements")
+	return b, err
+}
+
+func (s *Store) Tokens(ctx context.Context) ([]store.Token, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT hash, name, role, created_at FROM tokens ORDER BY created_at, hash")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Token
+	for rows.Next() {
+		var t store.Token
+		var at int64
+		if err := rows.Scan(&t.Hash, &t.Name, &t.Role, &at); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = time.UnixMicro(at).UTC()
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // Exec runs a statement on the write connection; tests use it to prove the

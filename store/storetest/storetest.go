@@ -549,4 +549,34 @@ func Run(t *testing.T, o Opener) {
 			t.Fatalf("unknown token: %v", err)
 		}
 	})
+
+	// A hazard area never has more land released than declared, across
+	// writes (the store implements store.AreaRefs); rejected releases do
+	// not count.
+	t.Run("OverRelease", func(t *testing.T) {
+		m := open(t, o, t0)
+		hz := claim("hz", ledger.KindHazard, "2020-12-01", "", func(c *ledger.Claim) {
+			c.Hazard = &ledger.Hazard{Place: "aghdam", Area: "AG-1", Status: "confirmed", AreaM2: 1000}
+		})
+		rel := func(id string, m2 float64) *ledger.Claim {
+			return claim(id, ledger.KindRelease, "2020-12-05", "", func(c *ledger.Claim) {
+				c.Release = &ledger.Release{Place: "aghdam", Area: "AG-1", Method: "cleared", AreaM2: m2}
+			})
+		}
+		for _, b := range []store.Batch{{Claims: []*ledger.Claim{hz}}, {Claims: []*ledger.Claim{rel("r1", 600)}}} {
+			if err := m.Write(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{rel("r2", 500)}})
+		if err == nil || !store.IsInvalid(err) || !strings.Contains(err.Error(), "hazard area AG-1") || !strings.Contains(err.Error(), "1100 m2 released") {
+			t.Fatalf("releasing 1100 of 1000 m2 over two writes: %v", err)
+		}
+		if err := m.Write(ctx, store.Batch{Reviews: []ledger.Review{{Claim: "r1", Status: ledger.Rejected, By: "t"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{rel("r3", 1000)}}); err != nil {
+			t.Fatalf("after the first release was rejected: %v", err)
+		}
+	})
 }
