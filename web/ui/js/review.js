@@ -24,7 +24,10 @@ $('ingest-form').addEventListener('submit', async e => {
     if ($('in-url').value) body.url = $('in-url').value;
     const v = await api('/api/v1/ingest', { method: 'POST', body });
     focusSource = v.source;
-    st.textContent = `ingested as ${v.source}: ${(v.candidates || []).length} candidate claims`;
+    st.textContent = v.existing
+      ? `ingested as ${v.source}: this text was already stored, nothing new written; ${(v.candidates || []).length} of its candidate claims wait for review`
+      : `ingested as ${v.source}: ${(v.candidates || []).length} candidate claims` +
+        (v.unknown_names && v.unknown_names.length ? `; ${v.unknown_names.length} names the gazetteer does not know` : '');
     await queue();
   } catch (err) {
     st.textContent = err.status === 401 || err.status === 403 ? `${err.message}` : `could not ingest: ${err.message}`;
@@ -46,7 +49,10 @@ async function queue() {
   const sel = $('queue-source');
   sel.replaceChildren(...sources.map(s => el('option', { value: s, selected: s === focusSource }, `${s} (${count.get(s)})`)));
   // Only the candidates of the source being read, beside its text.
-  const cs = all.filter(c => c.attributions.some(a => a.source === focusSource));
+  // The review queue says, for each candidate, which accepted claims it
+  // disagrees with or repeats.
+  const rq = await api('/api/v1/review?limit=1000&source=' + encodeURIComponent(focusSource)).catch(() => null);
+  const cs = rq ? rq.candidates : all.filter(c => c.attributions.some(a => a.source === focusSource));
   $('queue-state').textContent = all.length ? `${all.length} candidates waiting, ${cs.length} from ${focusSource}` : 'no candidates waiting';
   const items = [];
   for (const c of cs) items.push(await item(c));
@@ -82,7 +88,10 @@ async function item(c) {
     el('div', { class: 'small muted' }, `${c.kind} · ${fmtInterval(c.valid)}`, c.asserted_by ? ` · says ${await actorLabel(c.asserted_by)}` : '',
       c.rule ? ` · rule ${c.rule}` : '', c.confidence ? ` · confidence ${c.confidence}` : '', ' · ',
       el('a', { href: '#span-' + att.start, onclick: e => { e.preventDefault(); focusSource = att.source; showSpan(att); } }, `${att.source} ${att.start}–${att.end}`)),
-    att.quote ? el('div', { class: 'quote' }, el('q', {}, att.quote)) : '');
+    att.quote ? el('div', { class: 'quote' }, el('q', {}, att.quote)) : '',
+    c.contradicts && c.contradicts.length ? el('div', { class: 'contradicts small', role: 'note' }, 'Disagrees with accepted: ',
+      ...c.contradicts.map(id => otherClaim(id))) : '',
+    c.corroborates ? el('div', { class: 'small muted' }, 'Repeats accepted: ', otherClaim(c.corroborates)) : '');
   // The editor: the common fields as a form, the whole claim as JSON for
   // anything else. Saving appends an accepted claim superseding this one.
   const form = await editForm(c);
@@ -104,7 +113,7 @@ async function item(c) {
 // editForm builds the fields for a claim; value() gives the edited claim.
 async function editForm(c) {
   const draft = structuredClone(c);
-  for (const k of ['id', 'recorded_at', 'recorded_by', 'status', 'supersedes']) delete draft[k];
+  for (const k of ['id', 'recorded_at', 'recorded_by', 'status', 'supersedes', 'what', 'contradicts', 'corroborates']) delete draft[k];
   const json = el('textarea', { rows: 8, class: 'json', 'aria-label': `Claim ${c.id} as JSON` });
   json.value = JSON.stringify(draft, null, 1);
   let jsonTouched = false;
@@ -133,6 +142,16 @@ async function editForm(c) {
       return v;
     },
   };
+}
+
+// otherClaim names an accepted claim and who says it, filled in when read.
+function otherClaim(id) {
+  const n = el('span', { class: 'other' }, id);
+  api('/api/v1/claims/' + encodeURIComponent(id)).then(async v => {
+    const c = v.claim;
+    n.textContent = `${await describe(c)} (${fmtInterval(c.valid)}${c.asserted_by ? ', says ' + await actorLabel(c.asserted_by) : ''}) `;
+  }).catch(() => {});
+  return n;
 }
 
 async function showSpan(att) {
