@@ -1,7 +1,6 @@
 package readiness
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"truce/formats"
+	"truce/gazetteer"
 	"truce/ledger"
 	"truce/store"
 )
@@ -27,6 +28,7 @@ type Import struct {
 	// when a feature names no place.
 	Place  func(ref string) (string, bool)
 	Places []ledger.Place
+	loc    *gazetteer.Locator // of Places, built when a feature needs it
 }
 
 // source is the file itself, stored as a source so that every claim's span
@@ -52,10 +54,6 @@ func (im *Import) claim(src string, n, start, end int) *ledger.Claim {
 		AssertedBy: im.AssertedBy, RecordedBy: by, Status: st, Credibility: 3, Rule: "import"}
 }
 
-func lineAt(data []byte, off int) int {
-	return 1 + bytes.Count(data[:min(off, len(data))], []byte("\n"))
-}
-
 // Hazards reads a GeoJSON FeatureCollection of hazardous areas, or of land
 // released from them, into one batch. Properties: area (or area_id,
 // hazard_id, id, or the feature id), status (suspected/confirmed, or
@@ -66,60 +64,16 @@ func lineAt(data []byte, off int) int {
 func Hazards(data []byte, im Import) (store.Batch, error) {
 	src := im.source(data, "hazards")
 	b := store.Batch{Sources: []store.SourceText{src}}
-	fail := func(off int, n int, format string, a ...any) error {
-		return fmt.Errorf("%s:%d: feature %d: %w: %s", im.Name, lineAt(data, off), n, ledger.ErrInvalid, fmt.Sprintf(format, a...))
+	feats, err := formats.DecodeFeatures(im.Name, data)
+	if err != nil {
+		return b, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return b, fmt.Errorf("%s: %w: want a GeoJSON FeatureCollection object", im.Name, ledger.ErrInvalid)
-	}
-	found := false
-	for dec.More() {
-		t, err := dec.Token()
+	for i, ft := range feats {
+		c, err := im.hazardClaim(src.ID, i+1, int(ft.Start), int(ft.End), ft.ID, ft.Geometry, ft.Properties)
 		if err != nil {
-			return b, fmt.Errorf("%s:%d: %w: %v", im.Name, lineAt(data, int(dec.InputOffset())), ledger.ErrInvalid, err)
+			return b, fmt.Errorf("%s:%d: feature %d: %w: %v", im.Name, ft.Line, i+1, ledger.ErrInvalid, err)
 		}
-		if t != "features" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
-			}
-			continue
-		}
-		found = true
-		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-			return b, fmt.Errorf("%s: %w: \"features\" must be an array", im.Name, ledger.ErrInvalid)
-		}
-		for n := 1; dec.More(); n++ {
-			start := int(dec.InputOffset())
-			var ft struct {
-				Type       string          `json:"type"`
-				ID         any             `json:"id"`
-				Geometry   json.RawMessage `json:"geometry"`
-				Properties map[string]any  `json:"properties"`
-			}
-			if err := dec.Decode(&ft); err != nil {
-				return b, fail(start, n, "%v", err)
-			}
-			end := int(dec.InputOffset())
-			for start < end && strings.ContainsRune(" \t\r\n,", rune(data[start])) {
-				start++
-			}
-			c, err := im.hazardClaim(src.ID, n, start, end, ft.ID, ft.Geometry, ft.Properties)
-			if err != nil {
-				return b, fail(start, n, "%v", err)
-			}
-			b.Claims = append(b.Claims, c)
-		}
-		if _, err := dec.Token(); err != nil {
-			return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
-		}
-	}
-	if !found {
-		return b, fmt.Errorf("%s: %w: no \"features\": want a GeoJSON FeatureCollection", im.Name, ledger.ErrInvalid)
-	}
-	if len(b.Claims) == 0 {
-		return b, fmt.Errorf("%s: %w: no features", im.Name, ledger.ErrInvalid)
+		b.Claims = append(b.Claims, c)
 	}
 	return b, nil
 }
@@ -199,11 +153,17 @@ func (im *Import) hazardClaim(src string, n, start, end int, fid any, geom json.
 		}
 		place = id
 	case hasGeom:
-		pt, err := centroid(geom)
+		shape, err := gazetteer.ParseShape(geom)
 		if err != nil {
 			return nil, fmt.Errorf("area %s: %v", area, err)
 		}
-		if place, ok = locate(im.Places, pt); !ok {
+		if im.loc == nil {
+			if im.loc, err = gazetteer.NewLocator(im.Places); err != nil {
+				return nil, err
+			}
+		}
+		pt := shape.Centroid()
+		if place, ok = im.loc.Locate(pt); !ok {
 			return nil, fmt.Errorf("area %s: no place given and no place polygon holds its centre (%.5f, %.5f)", area, pt.Lon, pt.Lat)
 		}
 	default:
