@@ -407,4 +407,3 @@ func (x *Index) Corroborations(id string, knownAt time.Time) []string {
 	}
 	return out
 }
-
