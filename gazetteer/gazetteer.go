@@ -99,6 +99,10 @@ func (g *Gazetteer) add(name string, e Entry) {
 // Lookup returns every place or actor a name may denote.
 func (g *Gazetteer) Lookup(name string) []Entry { return g.names[Fold(name)] }
 
+// LookupKey is Lookup for a key already folded with Fold: for callers
+// that fold each word once and try many word sequences (extraction).
+func (g *Gazetteer) LookupKey(key string) []Entry { return g.names[key] }
+
 // Place returns the place with id.
 func (g *Gazetteer) Place(id string) (ledger.Place, bool) { p, ok := g.places[id]; return p, ok }
 

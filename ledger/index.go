@@ -23,10 +23,11 @@ type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
 	toOpen, restricted     bool
 	reviewed, superseded   bool  // whether reviews or supBy hold entries for it
+	corroborates           bool  // a second report of another claim: not a fact of its own
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
-	key                    int32 // metric, provision or hazard area, interned
+	key                    int32 // metric, provision, hazard area or presence role, interned
 	supersedes             int32 // claim number, -1 if none
 	idOff, idLen           uint32
 }
@@ -36,7 +37,11 @@ type review struct {
 	status uint8
 }
 
-var statusCode = map[string]uint8{Candidate: 1, Accepted: 2, Rejected: 3}
+var statusCode = map[string]uint8{Candidate: 1, Accepted: acceptedCode, Rejected: 3}
+
+// acceptedCode is statusCode[Accepted], for hot loops that should not hash a string per claim.
+const acceptedCode uint8 = 2
+
 var statusName = [...]string{"", Candidate, Accepted, Rejected}
 
 // Index holds every claim in a compact form and answers the derived views:
@@ -49,35 +54,43 @@ type Index struct {
 }
 
 type data struct {
-	mu      sync.RWMutex
-	seed    maphash.Seed
-	recs    []rec
-	ids     []byte
-	byID    map[uint64][]int32 // hash of id -> claim numbers
-	strs    []string
-	strNum  map[string]int32
-	kinds   []string
-	control map[int32][]int32 // place -> control claims, sorted by from0
-	present map[int32][]int32 // place -> presence claims
-	byKey   map[int32][]int32 // metric/provision/area -> claims
-	bySrc   map[int32][]int32 // source -> claims
-	byPlace map[int32][]int32 // place -> claims of any kind
-	reviews map[int32][]review
-	supBy   map[int32][]int32
-	due     map[int32]Date // deadline claims
+	mu   sync.RWMutex
+	seed maphash.Seed
+	recs []rec
+	ids  []byte
+	// hash of id -> claim number; pointer-free so the collector need not
+	// scan a million entries. The rare second claim with the same hash
+	// goes to byIDMore.
+	byID     map[uint64]int32
+	byIDMore map[uint64][]int32
+	strs     []string
+	strNum   map[string]int32
+	kinds    []string
+	control  map[int32]*ctl    // place -> control claims, sorted by from0
+	ctls     []*ctl            // the same, by place number: no hashing on the hot path
+	present  map[int32][]int32 // place -> presence claims
+	byKey    map[int32][]int32 // metric/provision/area -> claims
+	bySrc    map[int32][]int32 // source -> claims
+	byPlace  map[int32][]int32 // place -> claims of any kind
+	reviews  map[int32][]review
+	supBy    map[int32][]int32
+	corrob   map[int32][]int32 // claim -> the claims that report it again
+	due      map[int32]Date    // deadline claims
 	// mapped are the places with control or presence claims, sorted by id;
 	// rebuilt when placesDirty.
 	mapped      []int32
 	placesDirty bool
 	outcome     map[int32]string // provision_evidence claims
+	// gen counts changes (claims and reviews), so derived views can be cached.
+	gen uint64
 }
 
 func NewIndex() *Index {
 	return &Index{data: &data{
-		seed: maphash.MakeSeed(), byID: map[uint64][]int32{}, strNum: map[string]int32{},
-		control: map[int32][]int32{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
+		seed: maphash.MakeSeed(), byID: map[uint64]int32{}, byIDMore: map[uint64][]int32{}, strNum: map[string]int32{},
+		control: map[int32]*ctl{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
-		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
+		supBy: map[int32][]int32{}, corrob: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
 		kinds: Kinds,
 	}}
 }
@@ -119,7 +132,15 @@ func (x *Index) id(n int32) string {
 }
 
 func (x *Index) num(id string) (int32, bool) {
-	for _, n := range x.byID[maphash.String(x.seed, id)] {
+	h := maphash.String(x.seed, id)
+	n, ok := x.byID[h]
+	if !ok {
+		return 0, false
+	}
+	if x.id(n) == id {
+		return n, true
+	}
+	for _, n := range x.byIDMore[h] {
 		if x.id(n) == id {
 			return n, true
 		}
@@ -148,6 +169,57 @@ func (x *Index) Add(cs ...*Claim) {
 	defer x.mu.Unlock()
 	for _, c := range cs {
 		x.add(c)
+	}
+	x.gen++
+}
+
+// Version changes whenever a claim or a review is added: a key for caches of
+// derived views.
+func (x *Index) Version() uint64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.gen
+}
+
+// ClaimID is the id of the claim numbered n (see CursorOf).
+func (x *Index) ClaimID(n int32) (string, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if n < 0 || int(n) >= len(x.recs) {
+		return "", false
+	}
+	return x.id(n), true
+}
+
+// ctl is a place's control claims sorted by start (from0), with running
+// maxima that let placeState stop walking back through older claims once
+// none can still matter; from0 is copied beside the claim numbers so the
+// binary search does not touch the records.
+type ctl struct {
+	n        []int32
+	from0    []Day
+	maxFrom1 []Day // max from1 of n[:i+1]
+	maxTo0   []Day // max to0 of n[:i+1] among claims with an explicit end
+}
+
+func (c *ctl) insert(recs []rec, n int32) {
+	r := &recs[n]
+	// keep sorted by from0; appends are mostly in order
+	i := sort.Search(len(c.from0), func(i int) bool { return c.from0[i] > r.from0 })
+	c.n = slices.Insert(c.n, i, n)
+	c.from0 = slices.Insert(c.from0, i, r.from0)
+	c.maxFrom1 = slices.Insert(c.maxFrom1, i, 0)
+	c.maxTo0 = slices.Insert(c.maxTo0, i, 0)
+	for j := i; j < len(c.n); j++ {
+		rj := &recs[c.n[j]]
+		f1, t0 := rj.from1, MinDay
+		if !rj.toOpen {
+			t0 = rj.to0
+		}
+		if j > 0 {
+			f1, t0 = max(f1, c.maxFrom1[j-1]), max(t0, c.maxTo0[j-1])
+		}
+		c.maxFrom1[j], c.maxTo0[j] = f1, t0
 	}
 }
 
@@ -186,6 +258,8 @@ func (x *Index) add(c *Claim) {
 		r.key = x.intern(c.Service.Sector)
 	case c.Event != nil:
 		r.key = x.intern(c.Event.Type)
+	case c.Presence != nil:
+		r.key = x.intern(c.Presence.Role)
 	}
 	if c.Supersedes != "" {
 		if s, ok := x.num(c.Supersedes); ok {
@@ -194,14 +268,24 @@ func (x *Index) add(c *Claim) {
 			x.recs[s].superseded = true
 		}
 	}
+	if c.Corroborates != "" {
+		if o, ok := x.num(c.Corroborates); ok {
+			r.corroborates = true
+			x.corrob[o] = append(x.corrob[o], n)
+		}
+	}
 	x.ids = append(x.ids, c.ID...)
 	x.recs = append(x.recs, r)
 	h := maphash.String(x.seed, c.ID)
-	x.byID[h] = append(x.byID[h], n)
-	if r.place >= 0 {
+	if _, ok := x.byID[h]; ok {
+		x.byIDMore[h] = append(x.byIDMore[h], n)
+	} else {
+		x.byID[h] = n
+	}
+	if r.place >= 0 && !r.corroborates {
 		x.byPlace[r.place] = append(x.byPlace[r.place], n)
 	}
-	if r.key >= 0 {
+	if r.key >= 0 && !r.corroborates {
 		x.byKey[r.key] = append(x.byKey[r.key], n)
 	}
 	for _, a := range c.Attributions {
@@ -210,16 +294,24 @@ func (x *Index) add(c *Claim) {
 			x.bySrc[s] = append(l, n)
 		}
 	}
+	if r.corroborates {
+		return
+	}
 	switch c.Kind {
 	case KindControl:
 		if _, ok := x.control[r.place]; !ok {
 			x.placesDirty = true
 		}
-		l := x.control[r.place]
-		// keep sorted by from0; appends are mostly in order
-		i := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > r.from0 })
-		l = slices.Insert(l, i, n)
-		x.control[r.place] = l
+		c := x.control[r.place]
+		if c == nil {
+			c = &ctl{}
+			x.control[r.place] = c
+			for int(r.place) >= len(x.ctls) {
+				x.ctls = append(x.ctls, nil)
+			}
+			x.ctls[r.place] = c
+		}
+		c.insert(x.recs, n)
 	case KindPresence:
 		if _, ok := x.present[r.place]; !ok {
 			x.placesDirty = true
@@ -236,6 +328,7 @@ func (x *Index) AddReview(rv Review) {
 		x.reviews[n] = append(x.reviews[n], review{at: rv.At.UnixMicro(), status: statusCode[rv.Status]})
 		x.recs[n].reviewed = true
 	}
+	x.gen++
 }
 
 // known is a recorded-time horizon in unix micro; zero Time means now.
@@ -272,7 +365,7 @@ func (x *Index) supersededAt(n int32, k int64) bool {
 		return false
 	}
 	for _, s := range x.supBy[n] {
-		if x.statusAt(s, k) == statusCode[Accepted] {
+		if x.statusAt(s, k) == acceptedCode {
 			return true
 		}
 	}
@@ -281,5 +374,37 @@ func (x *Index) supersededAt(n int32, k int64) bool {
 
 // live: accepted, recorded by k and not superseded by k.
 func (x *Index) live(n int32, k int64) bool {
-	return x.statusAt(n, k) == statusCode[Accepted] && !x.supersededAt(n, k)
+	return x.statusAt(n, k) == acceptedCode && !x.supersededAt(n, k)
 }
+
+// LiveNums sets live[i] to whether claim number nums[i] (see CursorOf) is
+// accepted and not superseded as known at knownAt, under one lock: views
+// that keep their own per-claim aggregates ask the index which still count.
+func (x *Index) LiveNums(nums []int32, knownAt time.Time, live []bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	for i, n := range nums {
+		live[i] = n >= 0 && int(n) < len(x.recs) && x.live(n, k)
+	}
+}
+
+// Corroborations lists the live claims that report id again, as known at
+// knownAt: their attributions are further sources of id.
+func (x *Index) Corroborations(id string, knownAt time.Time) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n, ok := x.num(id)
+	if !ok {
+		return nil
+	}
+	k := known(knownAt)
+	var out []string
+	for _, c := range x.corrob[n] {
+		if x.live(c, k) {
+			out = append(out, x.id(c))
+		}
+	}
+	return out
+}
+

@@ -6,6 +6,7 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -41,8 +42,8 @@ type Place struct {
 	Parent string `json:"parent,omitempty"`
 	Point  *Point `json:"point,omitempty"`
 	// Geometry is a GeoJSON Polygon or MultiPolygon, as raw JSON.
-	Geometry    []byte `json:"geometry,omitempty"`
-	Attribution string `json:"attribution,omitempty"`
+	Geometry    json.RawMessage `json:"geometry,omitempty"`
+	Attribution string          `json:"attribution,omitempty"`
 }
 
 // Actor is a party: state, armed force, de facto authority, peacekeeping
@@ -112,6 +113,9 @@ type Attribution struct {
 	Start  int    `json:"start"`
 	End    int    `json:"end"`
 	Quote  string `json:"quote,omitempty"`
+	// Via is the corroborating claim an attribution came from, when it is
+	// shown on the claim it corroborates.
+	Via string `json:"via,omitempty"`
 }
 
 // Claim is a statement about the world, valid over some time, made by a
@@ -127,7 +131,10 @@ type Claim struct {
 	Status       string        `json:"status"`
 	Credibility  int           `json:"credibility"` // 1-6
 	Supersedes   string        `json:"supersedes,omitempty"`
-	Note         string        `json:"note,omitempty"`
+	// Corroborates names the claim this one reports again: its attributions
+	// count as further sources of that claim, not as a second fact.
+	Corroborates string `json:"corroborates,omitempty"`
+	Note         string `json:"note,omitempty"`
 	// Rule says which extraction rule or import produced a machine draft.
 	Rule       string  `json:"rule,omitempty"`
 	Confidence float64 `json:"confidence,omitempty"`
@@ -178,9 +185,13 @@ type Figure struct {
 
 // Event is an occurrence coded in ACLED's vocabulary.
 type Event struct {
-	Type       string   `json:"type"`
-	SubType    string   `json:"sub_type,omitempty"`
-	Actors     []string `json:"actors,omitempty"`
+	Type    string   `json:"type"`
+	SubType string   `json:"sub_type,omitempty"`
+	Actors  []string `json:"actors,omitempty"`
+	// Roles, when set, gives each actor's role in the source's coding,
+	// parallel to Actors (ACLED: actor1, assoc_actor_1, actor2,
+	// assoc_actor_2), so that an export writes each back in its column.
+	Roles      []string `json:"roles,omitempty"`
 	Place      string   `json:"place,omitempty"`
 	Point      *Point   `json:"point,omitempty"`
 	GeoPrec    int      `json:"geo_precision,omitempty"`
@@ -201,7 +212,7 @@ type Range struct {
 type Statement struct {
 	Actor    string `json:"actor"`
 	Position string `json:"position"`
-	About    string `json:"about,omitempty"` // place, provision or actor id
+	About    string `json:"about,omitempty"` // the place it concerns, if any
 }
 
 // Deadline sets when a provision is due; a later deadline claim amends it.
@@ -218,12 +229,12 @@ type Evidence struct {
 
 // Hazard is a suspected or confirmed hazardous area (IMAS).
 type Hazard struct {
-	Place    string  `json:"place"`
-	Area     string  `json:"area"`   // hazard area id
-	Status   string  `json:"status"` // suspected, confirmed
-	AreaM2   float64 `json:"area_m2"`
-	Geometry []byte  `json:"geometry,omitempty"`
-	Devices  int     `json:"devices,omitempty"`
+	Place    string          `json:"place"`
+	Area     string          `json:"area"`   // hazard area id
+	Status   string          `json:"status"` // suspected, confirmed
+	AreaM2   float64         `json:"area_m2"`
+	Geometry json.RawMessage `json:"geometry,omitempty"`
+	Devices  int             `json:"devices,omitempty"`
 }
 
 // Release is land released from a hazard area by survey or clearance.

@@ -106,8 +106,11 @@ func (c *Claim) Validate() error {
 		if h.Status != "suspected" && h.Status != "confirmed" {
 			return bad("hazard status %q: want suspected or confirmed", h.Status)
 		}
-		if h.AreaM2 < 0 || math.IsNaN(h.AreaM2) {
-			return bad("hazard area %v m2: want >= 0", h.AreaM2)
+		if h.AreaM2 < 0 || math.IsNaN(h.AreaM2) || math.IsInf(h.AreaM2, 0) {
+			return bad("hazard area %s: area_m2 %v: want a finite number >= 0", h.Area, h.AreaM2)
+		}
+		if h.Devices < 0 {
+			return bad("hazard area %s: devices %d: want >= 0", h.Area, h.Devices)
 		}
 	case KindRelease:
 		r := c.Release
@@ -119,8 +122,11 @@ func (c *Claim) Validate() error {
 		default:
 			return bad("land_release method %q: want cancelled, reduced or cleared", r.Method)
 		}
-		if r.AreaM2 <= 0 || math.IsNaN(r.AreaM2) {
-			return bad("land_release area %v m2: want > 0", r.AreaM2)
+		if r.AreaM2 <= 0 || math.IsNaN(r.AreaM2) || math.IsInf(r.AreaM2, 0) {
+			return bad("land_release of area %s: area_m2 %v: want a finite number > 0", r.Area, r.AreaM2)
+		}
+		if r.Devices < 0 {
+			return bad("land_release of area %s: devices_destroyed %d: want >= 0", r.Area, r.Devices)
 		}
 	case KindService:
 		s := c.Service

@@ -1,8 +1,10 @@
 package ledger
 
 import (
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -37,10 +39,26 @@ func (x *Index) State(day Day, knownAt time.Time) []PlaceState {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	k := known(knownAt)
-	out := make([]PlaceState, 0, len(x.mapped))
-	for _, p := range x.mapped {
-		if ps, ok := x.placeState(p, day, k); ok {
-			out = append(out, ps)
+	// Places are independent: share them among the cores. A full map is
+	// what a client waits for when it opens or moves the slider.
+	places := x.mapped
+	all := make([]PlaceState, len(places))
+	found := make([]bool, len(places))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), 1+len(places)/1000)
+	chunk := (len(places) + workers - 1) / workers
+	for lo := 0; lo < len(places); lo += chunk {
+		wg.Go(func() {
+			for i := lo; i < min(lo+chunk, len(places)); i++ {
+				all[i], found[i] = x.placeState(places[i], day, k)
+			}
+		})
+	}
+	wg.Wait()
+	out := all[:0]
+	for i := range all {
+		if found[i] {
+			out = append(out, all[i])
 		}
 	}
 	return out
@@ -59,16 +77,51 @@ func (x *Index) sortPlaces() {
 	defer x.mu.Unlock()
 	seen := map[int32]bool{}
 	x.mapped = x.mapped[:0]
-	for _, m := range []map[int32][]int32{x.control, x.present} {
-		for p := range m {
-			if !seen[p] {
-				seen[p] = true
-				x.mapped = append(x.mapped, p)
-			}
+	for p := range x.control {
+		seen[p] = true
+		x.mapped = append(x.mapped, p)
+	}
+	for p := range x.present {
+		if !seen[p] {
+			x.mapped = append(x.mapped, p)
 		}
 	}
 	sort.Slice(x.mapped, func(i, j int) bool { return x.strs[x.mapped[i]] < x.strs[x.mapped[j]] })
 	x.placesDirty = false
+}
+
+// PlaceNums gives the index's numbers for place ids, -1 for a place no
+// claim names yet. A number never changes; callers that ask about the same
+// places often (a bbox over the gazetteer) keep them and call StatesOf.
+func (x *Index) PlaceNums(ids []string) []int32 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		out[i] = x.lookup(id)
+		if out[i] < 0 {
+			out[i] = -1
+		}
+	}
+	return out
+}
+
+// StatesOf is the state at day of the places numbered (see PlaceNums), in
+// the order given; places with no claim in force are left out.
+func (x *Index) StatesOf(nums []int32, day Day, knownAt time.Time) []PlaceState {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k := known(knownAt)
+	out := make([]PlaceState, 0, len(nums))
+	for _, p := range nums {
+		if p < 0 || int(p) >= len(x.strs) {
+			continue
+		}
+		if ps, ok := x.placeState(p, day, k); ok {
+			out = append(out, ps)
+		}
+	}
+	return out
 }
 
 // PlaceAt is one place's state; ok is false when no claim is in force.
@@ -82,15 +135,24 @@ func (x *Index) PlaceAt(place string, day Day, knownAt time.Time) (PlaceState, b
 	return x.placeState(p, day, known(knownAt))
 }
 
+var noControl ctl
+
 func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	ps := PlaceState{Place: x.str(p)}
 	// The latest change at or before day wins; walk back from it.
-	l := x.control[p]
-	hi := sort.Search(len(l), func(i int) bool { return x.recs[l[i]].from0 > day })
+	c := &noControl
+	if int(p) < len(x.ctls) && x.ctls[p] != nil {
+		c = x.ctls[p]
+	}
+	l := c.n
+	hi := sort.Search(len(l), func(i int) bool { return c.from0[i] > day })
 	win := int32(-1)
 	var cands []int32
 	multi := false
 	for i := hi - 1; i >= 0; i-- {
+		if win >= 0 && c.maxFrom1[i] < x.recs[win].from0 && c.maxTo0[i] < day {
+			break // every older claim would be skipped below
+		}
 		n := l[i]
 		r := &x.recs[n]
 		if r.to1 < day {
@@ -116,7 +178,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 		w := &x.recs[win]
 		ps.Controller, ps.Claim = x.str(w.actor), x.id(win)
 		ps.SinceDay = w.from0
-		ps.Since = dayOrOpen(w.from0)
+		ps.Since = rangeString(w.from0, w.from1)
 		ps.Uncertain = w.from1 > day
 	}
 	if multi {
@@ -126,7 +188,7 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 			r := &x.recs[n]
 			s := sides[r.actor]
 			if s == nil {
-				s = &Side{Actor: x.str(r.actor), Since: dayOrOpen(r.from0)}
+				s = &Side{Actor: x.str(r.actor), Since: rangeString(r.from0, r.from1)}
 				sides[r.actor] = s
 				order = append(order, r.actor)
 			}
@@ -143,11 +205,59 @@ func (x *Index) placeState(p int32, day Day, k int64) (PlaceState, bool) {
 	for _, n := range x.present[p] {
 		r := &x.recs[n]
 		if r.from0 <= day && day <= r.to1 && x.live(n, k) {
-			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: ""})
+			ps.Presence = append(ps.Presence, Presence{Place: ps.Place, Actor: x.str(r.actor), Role: x.str(r.key)})
 			ps.PresenceBy = append(ps.PresenceBy, x.id(n))
 		}
 	}
 	return ps, win >= 0 || len(ps.Presence) > 0
+}
+
+// rangeString writes the days [first, last] a claim's start may fall on
+// in the precision it was given: "2020-10" for a month, "2020" for a year,
+// "<2000" for a before-bound, so that no view invents a day.
+func rangeString(first, last Day) string {
+	switch {
+	case first == last:
+		return dayOrOpen(first)
+	case first == MinDay && last == MaxDay:
+		return ""
+	case first == MinDay:
+		return "<" + periodFrom(last+1)
+	case last == MaxDay:
+		return ">" + periodTo(first-1)
+	}
+	f, l := first.Time(), last.Time()
+	switch {
+	case f.Day() == 1 && l.AddDate(0, 0, 1).Day() == 1 && f.Year() == l.Year() && f.Month() == l.Month():
+		return f.Format("2006-01")
+	case f.YearDay() == 1 && l.AddDate(0, 0, 1).YearDay() == 1 && f.Year() == l.Year():
+		return f.Format("2006")
+	}
+	return first.String() + ".." + last.String()
+}
+
+// periodFrom is the coarsest date whose period starts on d.
+func periodFrom(d Day) string {
+	t := d.Time()
+	switch {
+	case t.YearDay() == 1:
+		return t.Format("2006")
+	case t.Day() == 1:
+		return t.Format("2006-01")
+	}
+	return d.String()
+}
+
+// periodTo is the coarsest date whose period ends on d.
+func periodTo(d Day) string {
+	t := d.Time().AddDate(0, 0, 1)
+	switch {
+	case t.YearDay() == 1:
+		return d.Time().Format("2006")
+	case t.Day() == 1:
+		return d.Time().Format("2006-01")
+	}
+	return d.String()
 }
 
 func dayOrOpen(d Day) string {
@@ -192,19 +302,24 @@ func (x *Index) ChangeDays(knownAt time.Time) []Day {
 	defer x.mu.RUnlock()
 	k := known(knownAt)
 	set := map[Day]bool{}
-	for _, m := range []map[int32][]int32{x.control, x.present} {
-		for _, l := range m {
-			for _, n := range l {
-				r := &x.recs[n]
-				if !x.live(n, k) {
-					continue
-				}
-				if r.from0 != MinDay {
-					set[r.from0] = true
-				}
-				if !r.toOpen && r.to1 != MaxDay {
-					set[r.to1+1] = true
-				}
+	lists := make([][]int32, 0, len(x.control)+len(x.present))
+	for _, c := range x.control {
+		lists = append(lists, c.n)
+	}
+	for _, l := range x.present {
+		lists = append(lists, l)
+	}
+	for _, l := range lists {
+		for _, n := range l {
+			r := &x.recs[n]
+			if !x.live(n, k) {
+				continue
+			}
+			if r.from0 != MinDay {
+				set[r.from0] = true
+			}
+			if !r.toOpen && r.to1 != MaxDay {
+				set[r.to1+1] = true
 			}
 		}
 	}
@@ -222,9 +337,12 @@ type Filter struct {
 	Place    string
 	Actor    string
 	Source   string
-	Key      string // metric, provision, hazard area, service sector, event type
+	Key      string // metric, provision, hazard area, service sector, event type, presence role
 	Status   string // candidate, accepted, rejected; "" for any
 	From, To Day    // valid-time overlap; 0 for unbounded
+	// Instants: a claim without an end holds on its start only (an event
+	// happened that day), not from then on.
+	Instants bool
 	KnownAt  time.Time
 	// RecordedAfter keeps claims recorded after this time: the feed of what
 	// changed in the record since a client last looked.
@@ -284,10 +402,17 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 		if len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
 			return false
 		}
+		if r.corroborates && f.Source == "" {
+			return false // listed under the claim it corroborates, not as a second fact
+		}
 		if actor != -3 && r.actor != actor && r.asserted != actor {
 			return false
 		}
-		if f.From != 0 && r.to1 < f.From || f.To != 0 && r.from0 > f.To {
+		end := r.to1
+		if f.Instants && r.toOpen {
+			end = r.from1
+		}
+		if f.From != 0 && end < f.From || f.To != 0 && r.from0 > f.To {
 			return false
 		}
 		if !f.RecordedAfter.IsZero() && r.recorded <= f.RecordedAfter.UnixMicro() {

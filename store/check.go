@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"truce/ledger"
 )
@@ -17,6 +18,15 @@ type Refs interface {
 	HasClaim(ctx context.Context, id string) (bool, error)
 	// SourceText gives a source's text; ok is false if there is no such source.
 	SourceText(ctx context.Context, id string) (text string, ok bool, err error)
+}
+
+// AreaRefs is implemented by stores that can list what is recorded about a
+// hazard area, so that Check refuses releasing more land than was declared.
+// A store without it gets that check within each batch only.
+type AreaRefs interface {
+	// AreaClaims gives the hazard and land_release claims stored for a
+	// hazard area id, each with Status set to its latest review.
+	AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, error)
 }
 
 // Check validates a batch against itself and the stored ledger. It names the
@@ -86,6 +96,9 @@ func Check(ctx context.Context, b Batch, refs Refs) error {
 		if err := exists("claim", c.Supersedes, claims, refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
+		if err := exists("claim", c.Corroborates, claims, refs.HasClaim); err != nil {
+			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
+		}
 		for _, a := range c.Attributions {
 			t, ok := texts[a.Source]
 			if !ok {
@@ -126,8 +139,103 @@ func Check(ctx context.Context, b Batch, refs Refs) error {
 			return fmt.Errorf("review: %w", err)
 		}
 	}
-	return nil
+	return checkAreas(ctx, b, refs)
 }
 
 // IsInvalid reports whether err is a refused input rather than a failure.
 func IsInvalid(err error) bool { return errors.Is(err, ledger.ErrInvalid) }
+
+// checkAreas refuses a batch after which a hazard area would have more land
+// released (cancelled + reduced + cleared) than its latest declaration
+// holds, as a mine-action database does. Rejected and superseded claims do
+// not count; candidates do, since they may yet be accepted.
+func checkAreas(ctx context.Context, b Batch, refs Refs) error {
+	var areas []string
+	batch := map[string][]*ledger.Claim{}
+	for _, c := range b.Claims {
+		a := ""
+		switch {
+		case c.Hazard != nil:
+			a = c.Hazard.Area
+		case c.Release != nil:
+			a = c.Release.Area
+		}
+		if a == "" {
+			continue
+		}
+		if batch[a] == nil {
+			areas = append(areas, a)
+		}
+		batch[a] = append(batch[a], c)
+	}
+	if len(areas) == 0 {
+		return nil
+	}
+	superseded := map[string]bool{}
+	for _, c := range b.Claims {
+		if c.Supersedes != "" {
+			superseded[c.Supersedes] = true
+		}
+	}
+	reviewed := map[string]string{}
+	for _, r := range b.Reviews {
+		reviewed[r.Claim] = r.Status
+	}
+	ar, _ := refs.(AreaRefs)
+	for _, a := range areas {
+		var cs []*ledger.Claim
+		if ar != nil {
+			stored, err := ar.AreaClaims(ctx, a)
+			if err != nil {
+				return fmt.Errorf("hazard area %s: %w", a, err)
+			}
+			cs = stored
+		}
+		cs = append(cs, batch[a]...)
+		for _, c := range cs {
+			if c.Supersedes != "" {
+				superseded[c.Supersedes] = true
+			}
+		}
+		var decl *ledger.Claim
+		var released float64
+		var by []string
+		for _, c := range cs {
+			st := c.Status
+			if r, ok := reviewed[c.ID]; ok {
+				st = r
+			}
+			if st == ledger.Rejected || superseded[c.ID] {
+				continue
+			}
+			switch {
+			case c.Hazard != nil:
+				if decl == nil || laterClaim(c, decl) {
+					decl = c
+				}
+			case c.Release != nil:
+				released += c.Release.AreaM2
+				by = append(by, fmt.Sprintf("%s %s %g", c.ID, c.Release.Method, c.Release.AreaM2))
+			}
+		}
+		if decl == nil || released <= decl.Hazard.AreaM2*(1+1e-9) {
+			continue // a release without a declaration is flagged by the readiness view
+		}
+		return fmt.Errorf("hazard area %s: %w: %g m2 released (%s) is more than the %g m2 declared by claim %s",
+			a, ledger.ErrInvalid, released, strings.Join(by, ", "), decl.Hazard.AreaM2, decl.ID)
+	}
+	return nil
+}
+
+// laterClaim orders declarations of one area: later valid start, then later
+// recorded; one not yet recorded (zero time) is the latest.
+func laterClaim(a, b *ledger.Claim) bool {
+	fa, fb := a.Valid.From.First(), b.Valid.From.First()
+	if fa != fb {
+		return fa > fb
+	}
+	if a.RecordedAt.IsZero() != b.RecordedAt.IsZero() {
+		return a.RecordedAt.IsZero()
+	}
+	return a.RecordedAt.After(b.RecordedAt)
+}

@@ -373,8 +373,7 @@ func (s *Server) postClaims(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range body.Claims {
 		ids[i] = c.ID
 	}
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, r, map[string]any{"ids": ids})
+	return writeJSON(withStatus(w, http.StatusCreated), r, map[string]any{"ids": ids})
 }
 
 // ReviewRequest is an editor's decision on a candidate: accept, reject, or
@@ -405,17 +404,25 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	all := s.index(r).State(at, k)
-	if bbox != nil {
-		g := s.m.Gazetteer()
-		kept := all[:0:0]
-		for _, st := range all {
-			if p, ok := g.Place(st.Place); ok && p.Point != nil && inBox(*p.Point, bbox) {
-				kept = append(kept, st)
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	idx, public := s.index(r), !s.authed(r)
+	if bbox == nil && limit == 0 && q.str("cursor") == "" {
+		// The whole map: encoded and compressed once per date and version.
+		b, err := s.caches().maps.get(stateKey{at, k, public, idx.Version()}, func() (*body, error) {
+			all := s.fullState(idx, public, at, k)
+			b, err := encodeBody(map[string]any{"at": at.String(), "known_at": k, "total": len(all), "places": all, "next": ""})
+			if err != nil {
+				return nil, err
 			}
+			return b.gzipped(), nil
+		})
+		if err != nil {
+			return err
 		}
-		all = kept
+		serveBody(w, r, "application/json", b)
+		return nil
 	}
+	all := s.statesIn(idx, public, at, k, bbox)
 	total := len(all)
 	next := ""
 	if c := q.str("cursor"); c != "" {
@@ -426,7 +433,6 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 		all = all[:limit]
 		next = all[len(all)-1].Place
 	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeJSON(w, r, map[string]any{"at": at.String(), "known_at": k, "total": total, "places": all, "next": next})
 }
 
@@ -539,7 +545,7 @@ func (s *Server) agreement(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range s.visible(r, cs) {
 		byID[c.ID] = c
 	}
-	return writeJSON(w, r, map[string]any{"agreement": ag, "at": at.String(), "provisions": sts, "claims": byID})
+	return writeJSON(w, r, map[string]any{"agreement": ag, "at": at.String(), "provisions": sts, "mandates": ag.MandatesAt(at), "claims": byID})
 }
 
 // timeline gives the span of the record and the days on which control or

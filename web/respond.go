@@ -78,35 +78,68 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func writeBody(w http.ResponseWriter, r *http.Request, ctype string, v any) error {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+	b, err := encodeBody(v)
+	if err != nil {
 		return err
 	}
+	serveBody(w, r, ctype, b)
+	return nil
+}
+
+// body is an encoded response: JSON, its ETag, and (when cached) its gzip.
+type body struct {
+	json []byte
+	etag string
+	gz   []byte
+}
+
+func encodeBody(v any) (*body, error) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(buf.Bytes())
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	return &body{json: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+}
+
+// gzipped compresses once, for bodies kept in a cache.
+func (b *body) gzipped() *body {
+	if len(b.json) > 1400 {
+		var buf bytes.Buffer
+		gz, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		gz.Write(b.json)
+		gz.Close()
+		b.gz = buf.Bytes()
+	}
+	return b
+}
+
+func serveBody(w http.ResponseWriter, r *http.Request, ctype string, b *body) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
-	h.Set("ETag", etag)
+	h.Set("ETag", b.etag)
 	h.Set("Vary", "Accept-Encoding")
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-cache")
 	}
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, b.etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return
 	}
-	if buf.Len() > 1400 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	if len(b.json) > 1400 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		h.Set("Content-Encoding", "gzip")
+		if b.gz != nil {
+			w.Write(b.gz)
+			return
+		}
 		gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
-		_, err := gz.Write(buf.Bytes())
-		if err != nil {
-			return nil // the client went away
+		if _, err := gz.Write(b.json); err != nil {
+			return // the client went away
 		}
 		gz.Close()
-		return nil
+		return
 	}
-	w.Write(buf.Bytes())
-	return nil
+	w.Write(b.json)
 }
 
 // decode reads a JSON body, refusing unknown fields and trailing data.
@@ -127,3 +160,30 @@ func decode(r *http.Request, v any) error {
 }
 
 var _ = slog.Default
+
+// withStatus makes the next body go out with status instead of 200, after
+// the headers writeJSON sets (a WriteHeader before them would drop them).
+func withStatus(w http.ResponseWriter, status int) http.ResponseWriter {
+	return &statusWriter{ResponseWriter: w, status: status}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.wrote = true
+		if code == http.StatusOK {
+			code = s.status
+		}
+		s.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return s.ResponseWriter.Write(b)
+}

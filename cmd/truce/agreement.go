@@ -102,7 +102,7 @@ func runAgreement(ctx context.Context, e *env, args []string) error {
 			}
 			ev = strings.Join(parts, "; ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Number, p.Summary, status, orDash(strings.Join(dls, "; ")), orDash(ev))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Number, clip(p.Summary, 60), status, orDash(strings.Join(dls, "; ")), orDash(ev))
 		if p.Mandate != nil {
 			md := p.Mandate
 			fmt.Fprintf(tw, "\t  mandate of %s\tterm %d\tfrom %s, expires %s\tnotice to end by %s (renews %d years unless notice %d months before)\n",
@@ -112,4 +112,16 @@ func runAgreement(ctx context.Context, e *env, args []string) error {
 	tw.Flush()
 	fmt.Fprintln(e.stdout, "\n* the deadline in force at the date")
 	return nil
+}
+
+// clip shortens text for a table column, on a word boundary; --json has it whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+	}
+	return s[:cut] + "…"
 }

@@ -73,6 +73,9 @@ func runClaims(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		f.Place = p.ID
+		if !*asJSON {
+			fmt.Fprintf(e.stdout, "place: %s (%s)\n", p.Label, p.ID)
+		}
 	}
 	page, err := m.Claims(ctx, f, "")
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,14 +15,6 @@ import (
 	"truce/store/sqlite"
 	"truce/store/storetest"
 )
-
-func runCmd(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	code := run(context.Background(), e, args)
-	return out.String(), errb.String(), code
-}
 
 // seedLedger writes a ledger with something of everything: two versions
 // of a place, claims of several kinds, a correction, reviews, mentions and
@@ -100,7 +91,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	}
 	src.Close()
 
-	out, errs, code := runCmd(t, "copy", "--from", a, "--to", pg)
+	code, out, errs := runCmd(t, "copy", "--from", a, "--to", pg)
 	if code != 0 || !strings.Contains(out, "copy verified") {
 		t.Fatalf("sqlite -> postgres: code %d\n%s%s", code, out, errs)
 	}
@@ -108,10 +99,10 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatalf("summary does not show the claims:\n%s", out)
 	}
 	// Into a non-empty target: refused, and nothing added.
-	if _, errs, code := runCmd(t, "copy", "--from", a, "--to", pg); code != 3 || !strings.Contains(errs, "not empty") {
+	if code, _, errs := runCmd(t, "copy", "--from", a, "--to", pg); code != 3 || !strings.Contains(errs, "not empty") {
 		t.Fatalf("copy into a non-empty ledger: code %d %s", code, errs)
 	}
-	out, errs, code = runCmd(t, "copy", "--from", pg, "--to", b)
+	code, out, errs = runCmd(t, "copy", "--from", pg, "--to", b)
 	if code != 0 || !strings.Contains(out, "copy verified") {
 		t.Fatalf("postgres -> sqlite: code %d\n%s%s", code, out, errs)
 	}

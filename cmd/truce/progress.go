@@ -48,3 +48,12 @@ func (p *progress) Done() {
 		fmt.Fprintf(p.w, "\r%s: %d in %s\033[K\n", p.label, p.n, time.Since(p.start).Round(time.Millisecond))
 	}
 }
+
+// Clear erases the bar so that a line can be printed under it; the next Add
+// draws it again.
+func (p *progress) Clear() {
+	if p.w != nil {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.last = time.Time{}
+	}
+}

@@ -25,9 +25,14 @@ import (
 var schema string
 
 // schemaVersion is bumped with each migration appended to migrations.
-const schemaVersion = 1
+const schemaVersion = 2
 
-var migrations = []string{schema}
+var migrations = []string{schema,
+	// 2: what is recorded about a hazard area, for store.AreaRefs.
+	`CREATE INDEX claims_hazard_area ON claims(json_extract(doc, '$.hazard.area')) WHERE kind = 'hazard';
+	CREATE INDEX claims_release_area ON claims(json_extract(doc, '$.land_release.area')) WHERE kind = 'land_release';
+	CREATE INDEX reviews_claim ON reviews(claim, seq);`,
+}
 
 // Store is a ledger in one SQLite file.
 type Store struct {
@@ -127,6 +132,40 @@ func (t txRefs) SourceText(ctx context.Context, id string) (string, bool, error)
 	return text.String, err == nil, err
 }
 
+// AreaClaims implements store.AreaRefs; the expressions match the indexes
+// of migration 2.
+func (t txRefs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+		FROM claims c WHERE c.kind = 'hazard' AND json_extract(c.doc, '$.hazard.area') = ?1
+		UNION ALL
+		SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+		FROM claims c WHERE c.kind = 'land_release' AND json_extract(c.doc, '$.land_release.area') = ?1`, area)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ledger.Claim
+	for rows.Next() {
+		var doc string
+		var st sql.NullString
+		if err := rows.Scan(&doc, &st); err != nil {
+			return nil, err
+		}
+		c := new(ledger.Claim)
+		if err := json.Unmarshal([]byte(doc), c); err != nil {
+			return nil, fmt.Errorf("decode claim: %w", err)
+		}
+		if st.Valid {
+			c.Status = st.String
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+var _ store.AreaRefs = txRefs{}
+
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -188,10 +227,31 @@ func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
 			return err
 		}
 		defer st.Close()
+		// Encoding runs beside the inserts, so that a big batch (an
+		// import of a million rows) keeps two cores busy.
+		docs := make(chan []byte, 1024)
+		stop := make(chan struct{})
+		defer close(stop)
+		var encErr error
+		go func() {
+			defer close(docs)
+			for _, c := range b.Claims {
+				j, err := json.Marshal(c)
+				if err != nil {
+					encErr = fmt.Errorf("claim %s: %w", c.ID, err)
+					return
+				}
+				select {
+				case docs <- j:
+				case <-stop:
+					return
+				}
+			}
+		}()
 		for _, c := range b.Claims {
-			j, err := json.Marshal(c)
-			if err != nil {
-				return err
+			j, ok := <-docs
+			if !ok {
+				return encErr
 			}
 			if _, err := st.ExecContext(ctx, c.ID, c.Kind, string(j)); err != nil {
 				if strings.Contains(err.Error(), "UNIQUE") {

@@ -393,6 +393,45 @@ func Run(t *testing.T, o Opener) {
 		}
 	})
 
+	t.Run("Corroboration", func(t *testing.T) {
+		m := open(t, o, t0)
+		first := control("co1", "aghdam", "aze", "2020-11-20")
+		again := control("co2", "aghdam", "aze", "2020-11-20")
+		again.Status = ledger.Candidate
+		again.Attributions = []ledger.Attribution{{Source: "deal", Start: 0, End: 11}}
+		if err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{first, again}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Corroborating(again); got != "co1" {
+			t.Fatalf("corroborating: %q", got)
+		}
+		m.Now = func() time.Time { return t1 }
+		id, err := monitor.Review(ctx, m, "co2", "corroborate", "", nil, "editor")
+		if err != nil || id == "" {
+			t.Fatalf("corroborate: %q %v", id, err)
+		}
+		page, _ := m.Claims(ctx, ledger.Filter{Place: "aghdam", Status: ledger.Accepted}, "")
+		if page.Total != 1 || len(page.Claims[0].Attributions) != 2 || page.Claims[0].Attributions[1].Via != id {
+			t.Fatalf("one fact with two sources wanted, got %d claims: %+v", page.Total, page.Claims)
+		}
+		if st, _ := m.Index.PlaceAt("aghdam", day("2020-11-21"), time.Time{}); st.Disputed || st.Claim != "co1" {
+			t.Fatalf("state after corroboration: %+v", st)
+		}
+		// Before the review, the claim had its one source.
+		cs, _ := m.ClaimsByID(ctx, []string{"co1"}, t0.Add(time.Hour))
+		if len(cs[0].Attributions) != 1 {
+			t.Fatalf("as known before: %d attributions", len(cs[0].Attributions))
+		}
+		// The source of the second report still shows its span.
+		page, _ = m.Claims(ctx, ledger.Filter{Source: "deal"}, "")
+		if page.Total != 2 {
+			t.Fatalf("claims drawn from the second source: %d", page.Total)
+		}
+		if _, err := monitor.Review(ctx, m, "co1", "corroborate", "", nil, "editor"); err == nil {
+			t.Fatal("a claim corroborating itself")
+		}
+	})
+
 	t.Run("Series", func(t *testing.T) {
 		m := open(t, o, t0)
 		a := claim("s2", ledger.KindFigure, "2020-12-01", "2020-12-01", func(c *ledger.Claim) {
@@ -442,7 +481,7 @@ func Run(t *testing.T, o Opener) {
 		if s["aghdam"].Controller != "aze" || s["aghdam"].Since != "2020-11-20" {
 			t.Fatalf("2020-11-21: %+v", s["aghdam"])
 		}
-		if p := s["corridor"].Presence; len(p) != 1 || p[0].Actor != "rpk" {
+		if p := s["corridor"].Presence; len(p) != 1 || p[0].Actor != "rpk" || p[0].Role != "peacekeeping" {
 			t.Fatalf("corridor presence: %+v", s["corridor"])
 		}
 		if s := at("1993-07-15"); !s["aghdam"].Uncertain {
@@ -547,6 +586,36 @@ func Run(t *testing.T, o Opener) {
 		}
 		if _, err := st.TokenByHash(ctx, "zzz"); !errors.Is(err, ledger.ErrNotFound) {
 			t.Fatalf("unknown token: %v", err)
+		}
+	})
+
+	// A hazard area never has more land released than declared, across
+	// writes (the store implements store.AreaRefs); rejected releases do
+	// not count.
+	t.Run("OverRelease", func(t *testing.T) {
+		m := open(t, o, t0)
+		hz := claim("hz", ledger.KindHazard, "2020-12-01", "", func(c *ledger.Claim) {
+			c.Hazard = &ledger.Hazard{Place: "aghdam", Area: "AG-1", Status: "confirmed", AreaM2: 1000}
+		})
+		rel := func(id string, m2 float64) *ledger.Claim {
+			return claim(id, ledger.KindRelease, "2020-12-05", "", func(c *ledger.Claim) {
+				c.Release = &ledger.Release{Place: "aghdam", Area: "AG-1", Method: "cleared", AreaM2: m2}
+			})
+		}
+		for _, b := range []store.Batch{{Claims: []*ledger.Claim{hz}}, {Claims: []*ledger.Claim{rel("r1", 600)}}} {
+			if err := m.Write(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{rel("r2", 500)}})
+		if err == nil || !store.IsInvalid(err) || !strings.Contains(err.Error(), "hazard area AG-1") || !strings.Contains(err.Error(), "1100 m2 released") {
+			t.Fatalf("releasing 1100 of 1000 m2 over two writes: %v", err)
+		}
+		if err := m.Write(ctx, store.Batch{Reviews: []ledger.Review{{Claim: "r1", Status: ledger.Rejected, By: "t"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{rel("r3", 1000)}}); err != nil {
+			t.Fatalf("after the first release was rejected: %v", err)
 		}
 	})
 }
