@@ -225,6 +225,8 @@ func (r refs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, err
 	return out, rows.Err()
 }
 
+var _ store.AreaRefs = refs{}
+
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
