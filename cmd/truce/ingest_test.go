@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,17 +11,6 @@ import (
 	"truce/ledger"
 	"truce/monitor"
 )
-
-// truceIn runs the CLI with stdin and returns stdout and stderr.
-func truceIn(t *testing.T, stdin string, want int, args ...string) (string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, args); code != want {
-		t.Fatalf("truce %s: exit %d, want %d; stderr: %s", strings.Join(args, " "), code, want, errb.String())
-	}
-	return out.String(), errb.String()
-}
 
 func candidates(t *testing.T, db, source string) []*ledger.Claim {
 	t.Helper()
