@@ -30,7 +30,7 @@ async function init() {
   // The state at the asked date is fetched alongside, not after.
   const asked = urlAt() || todayStr();
   st.countries = fetch(document.body.dataset.countries).then(r => r.json());
-  const firstState = api('/api/v1/state?at=' + asked + kq()).catch(() => null);
+  const firstState = api('/api/v1/map?at=' + asked + kq()).catch(() => null);
   const [tl, acts, col, fc] = await Promise.all([api('/api/v1/timeline?' + kq().slice(1)), actors(), colours(), api('/api/v1/geometry')]);
   mark('data');
   st.actors = acts; st.colour = col;
@@ -59,7 +59,7 @@ async function init() {
   drawPlaces(fc);
   st.base = drawBase();
   const fs = await firstState;
-  if (fs && dayStr(start) === asked) remember(start, fs.places);
+  if (fs && dayStr(start) === asked) remember(start, expand(fs));
   mark('layers');
   drawTicks();
   wire();
@@ -239,8 +239,29 @@ async function fetchState(at) {
   const d = dayOf(at);
   const hit = cached(d);
   if (hit) return hit;
-  const v = await api('/api/v1/state?at=' + at + kq());
-  return remember(d, v.places);
+  const v = await api('/api/v1/map?at=' + at + kq());
+  return remember(d, expand(v));
+}
+// expand turns a compact map (/api/v1/map: parallel arrays over places) into
+// the states the page draws from, one per place in force, with only what
+// colouring, tooltips, the legend and the list need; a selected place's
+// claims come from /api/v1/places/{id}.
+function expand(v) {
+  const rows = list => new Map(list.map(r => [r[0], r.slice(1).map(a => ({ actor: v.actors[a] }))]));
+  const sides = rows(v.sides), presence = rows(v.presence);
+  const out = [];
+  for (let i = 0; i < v.places.length; i++) {
+    const c = v.controller[i], f = v.flags[i];
+    if (c < 0 && !(f & 2)) continue; // no claim in force
+    const s = { place: v.places[i] };
+    if (c >= 0) s.controller = v.actors[c];
+    if (v.since[i] >= 0) s.since = v.dates[v.since[i]];
+    if (f & 4) s.uncertain = true;
+    if (f & 1) { s.disputed = true; s.sides = sides.get(i) || []; }
+    if (f & 2) s.presence = presence.get(i) || [];
+    out.push(s);
+  }
+  return out;
 }
 function remember(d, places) {
   if (stateCache.size > 256) stateCache.delete(stateCache.keys().next().value);
