@@ -84,6 +84,7 @@ function batchCircles(r) {
   const sprites = new Map();
   let batches = null;
   r._redraw = function () { this._redrawBounds = null; return redraw.call(this); };
+  r._extendRedrawBounds = function () {}; // no partial redraws: nothing to track
   r._updateCircle = function (layer) {
     const o = layer.options;
     if (!batches || !this._drawing || layer._empty() || (layer._radiusY && layer._radiusY !== layer._radius)) return updateCircle.call(this, layer);
