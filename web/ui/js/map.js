@@ -367,9 +367,14 @@ async function setDay(d, fromInput) {
   const states = await stateFor(d);
   if (!states || seq !== st.seq) return; // a later date was asked for meanwhile
   applyState(states);
-  renderList();
-  renderLegend();
-  if (st.selected) showPlace(st.selected);
+  // The map paints first; the list and legend follow a frame later, so that
+  // a step of the slider shows on the map at once.
+  requestAnimationFrame(() => setTimeout(() => {
+    if (seq !== st.seq) return; // a later step will fill them
+    renderList();
+    renderLegend();
+    if (st.selected) showPlace(st.selected);
+  }, 0));
   if (st.prefetch) setTimeout(() => prefetch(d), 0);
 }
 
