@@ -3,13 +3,14 @@
 #
 # Sourced:   . .ci/postgres.sh && pg_start   (exports TRUCE_TEST_POSTGRES)
 #            ...; pg_stop                     (or: trap pg_stop EXIT)
-# Executed:  .ci/postgres.sh start | stop | status
+# Executed:  .ci/postgres.sh start | stop | status   (stop: whoever started it)
 #            .ci/postgres.sh run go test ./store/postgres/...   (start, run, stop)
 #
 # It installs postgresql and postgis from Debian's packages if they are
 # missing, runs the server as the unprivileged user "postgres" (created if
 # missing) from a directory under /tmp, on 127.0.0.1 and a free port. Starting
-# twice reuses the running server. TRUCE_PG_DIR moves the directory;
+# twice reuses the running server, and only the shell that started it stops
+# it. TRUCE_PG_DIR moves the directory;
 # TRUCE_PG_DURABLE=1 keeps fsync on (benchmarks), otherwise CI runs without it.
 
 truce_pg_dir() { echo "${TRUCE_PG_DIR:-/tmp/truce-pg}"; }
@@ -69,6 +70,7 @@ truce_pg_start() {
 	if [ -f "$dir/port" ] && truce_pg_as "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
 		port=$(cat "$dir/port")
 	else
+		TRUCE_PG_STARTED="$dir"
 		if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
 			useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres || return 1
 		fi
@@ -92,10 +94,15 @@ truce_pg_start() {
 	echo "postgres.sh: PostgreSQL on 127.0.0.1:$port ($dir)" >&2
 }
 
+# truce_pg_stop stops the server if this shell started it (a server found
+# running and reused is left alone); "--force" stops it anyway.
 truce_pg_stop() {
 	local dir bin
 	dir=$(truce_pg_dir)
 	bin=$(truce_pg_bindir) || return 0
+	if [ "${1:-}" != --force ] && [ "${TRUCE_PG_STARTED:-}" != "$dir" ]; then
+		return 0
+	fi
 	if [ -d "$dir/data" ]; then
 		truce_pg_as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1
 		rm -rf "$dir"
@@ -111,7 +118,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
 	case "${1:-}" in
 	start) truce_pg_start && echo "$TRUCE_TEST_POSTGRES" ;;
-	stop) truce_pg_stop ;;
+	stop) truce_pg_stop --force ;;
 	status) truce_pg_as "$(truce_pg_bindir)/pg_ctl" -D "$(truce_pg_dir)/data" status ;;
 	run)
 		shift

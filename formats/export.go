@@ -86,7 +86,9 @@ var disorderOf = map[string]string{
 }
 
 // WriteACLED writes events, and control changes as ACLED's territorial
-// events, as ACLED-format CSV. It returns the number of rows.
+// events, as ACLED-format CSV. It returns the number of rows. A control
+// claim without a dated start ("held before 2000") is a state, not a
+// change: it has no event date and is left out.
 func WriteACLED(ctx context.Context, w io.Writer, m *monitor.Monitor, opt ExportOptions) (int, error) {
 	claims, err := exportClaims(ctx, m, opt, ledger.KindEvent, ledger.KindControl)
 	if err != nil {
@@ -104,6 +106,9 @@ func WriteACLED(ctx context.Context, w io.Writer, m *monitor.Monitor, opt Export
 	row := make([]string, len(exportColumns))
 	n := 0
 	for _, c := range claims {
+		if c.Control != nil && (c.Valid.From.IsZero() || c.Valid.From.Mod != "") {
+			continue
+		}
 		clear(row)
 		set := func(k, v string) { row[col[k]] = v }
 		var place string

@@ -167,6 +167,15 @@ func karabakhLike(t *testing.T) *monitor.Monitor {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Held since before the record begins: a state, not a change.
+	before := ledger.MustDate("<2020-09-27")
+	if err := m.Write(ctx, store.Batch{
+		Actors: []ledger.Actor{{ID: "armenia", Kind: "state", Label: "Armenia", Names: []ledger.Name{{Name: "Armenia"}}}},
+		Claims: []*ledger.Claim{{Kind: ledger.KindControl, Valid: ledger.Interval{From: before, To: ledger.MustDate("2020-11-30")},
+			Attributions: []ledger.Attribution{{Source: "statement-1", Start: 0, End: 10}}, RecordedBy: "test", Status: ledger.Accepted, Credibility: 3,
+			Control: &ledger.Control{Place: "lachin-district", Actor: "armenia", Mode: "capture"}}}}); err != nil {
+		t.Fatal(err)
+	}
 	return m
 }
 
@@ -206,7 +215,7 @@ func TestGeoPackageOpensInOGR(t *testing.T) {
 		want []string
 	}{
 		{"state.gpkg", ExportOptions{At: &day}, []string{"Layer name: places", "Feature Count: 78", "Geometry: Unknown (any)"}},
-		{"claims.gpkg", ExportOptions{}, []string{"Layer name: places", "Layer name: claims", "Feature Count: 9001", "claim_id: String"}},
+		{"claims.gpkg", ExportOptions{}, []string{"Layer name: places", "Layer name: claims", "Feature Count: 9002", "claim_id: String"}},
 	}
 	for _, tt := range tests {
 		path := filepath.Join(t.TempDir(), tt.name)
@@ -262,8 +271,8 @@ func TestGeoJSONExport(t *testing.T) {
 	}
 	// Every claim, placed by its point or its place.
 	all := decode(ExportOptions{})
-	if all.Type != "FeatureCollection" || len(all.Features) != 1001 {
-		t.Fatalf("%s with %d features, want 1001 claims", all.Type, len(all.Features))
+	if all.Type != "FeatureCollection" || len(all.Features) != 1002 {
+		t.Fatalf("%s with %d features, want 1002 claims", all.Type, len(all.Features))
 	}
 	kinds := map[string]int{}
 	for _, f := range all.Features {
@@ -271,11 +280,11 @@ func TestGeoJSONExport(t *testing.T) {
 			kinds[f.Properties["kind"].(string)+" "+f.Geometry.Type]++
 		}
 	}
-	if kinds["event Point"] != 1000 || kinds["control Polygon"] != 1 {
-		t.Errorf("geometries %v: want 1000 event points and the control claim's district polygon", kinds)
+	if kinds["event Point"] != 1000 || kinds["control Polygon"] != 2 {
+		t.Errorf("geometries %v: want 1000 event points and the control claims' district polygon", kinds)
 	}
-	// The state at a date: Lachin District under Azerbaijan from 1 December 2020, not before.
-	for _, tt := range []struct{ at, want string }{{"2020-11-30", ""}, {"2020-12-01", "azerbaijan"}} {
+	// The state at a date: Lachin District under Azerbaijan from 1 December 2020, Armenia before.
+	for _, tt := range []struct{ at, want string }{{"2020-11-30", "armenia"}, {"2020-12-01", "azerbaijan"}} {
 		day := ledger.MustDate(tt.at).First()
 		st := decode(ExportOptions{At: &day})
 		for _, f := range st.Features {

@@ -42,6 +42,11 @@ type Options struct {
 	Status      string
 	RecordedBy  string // default "import"
 	Credibility int    // 1-6; default 6, "cannot be judged"
+	// AssertedBy is the actor id of the party the file's claims come from
+	// (e.g. "iom" for a DTM file); optional. Published is the file's
+	// publication date, kept on its source.
+	AssertedBy string
+	Published  ledger.Date
 	// PlaceKind is the kind of places a GeoJSON import creates when the
 	// features do not say (default "area"); Attribution their credit line.
 	PlaceKind, Attribution string
@@ -127,6 +132,7 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	res := &Result{File: name, Format: format}
 	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res, rule: "import:" + format}
 	in.src = datasetSource(name, data, format)
+	in.src.Published = opt.Published
 	if format == GeoJSON {
 		// Places are versioned reference data: importing again adds versions.
 	} else if _, err := m.Store.Source(ctx, in.src.ID); err == nil {
@@ -258,7 +264,7 @@ func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *le
 // claim).
 func (in *input) fill(c *ledger.Claim, kind string, valid ledger.Interval, start, end int64, att []ledger.Attribution) {
 	att[0] = ledger.Attribution{Source: in.src.ID, Start: int(start), End: int(end)}
-	*c = ledger.Claim{Kind: kind, Valid: valid, Attributions: att[:1], RecordedBy: in.opt.RecordedBy,
+	*c = ledger.Claim{Kind: kind, Valid: valid, Attributions: att[:1], AssertedBy: in.opt.AssertedBy, RecordedBy: in.opt.RecordedBy,
 		Status: in.opt.Status, Credibility: in.opt.Credibility, Rule: in.rule}
 }
 

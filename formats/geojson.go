@@ -15,11 +15,70 @@ import (
 // order: truce's own export, then common boundary datasets.
 var placeNameProps = []string{"label", "name", "shapeName", "NAME", "name_en", "NAME_EN", "ADM2_EN", "ADM1_EN", "ADM0_EN"}
 
-type feature struct {
+// Feature is one GeoJSON feature of a file, with where it is: its byte
+// range (the span a claim cites) and the line it starts on.
+type Feature struct {
 	Type       string          `json:"type"`
 	ID         any             `json:"id"`
 	Properties map[string]any  `json:"properties"`
 	Geometry   json.RawMessage `json:"geometry"`
+	Start, End int64           `json:"-"`
+	Line       int             `json:"-"`
+}
+
+// DecodeFeatures reads the features of a GeoJSON FeatureCollection (or of
+// one Feature), keeping each one's place in the file. A refusal is an
+// *Error naming the file and line. Places (import --format geojson) and
+// hazard areas (import-hazards) both read their files through it.
+func DecodeFeatures(name string, data []byte) ([]Feature, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	lineAt := lineCounter(data)
+	bad := func(off int64, what string, format string, a ...any) error {
+		return &Error{File: name, Line: lineAt(off), Column: what, Msg: fmt.Sprintf(format, a...)}
+	}
+	var feats []Feature
+	var top map[string]json.RawMessage
+	if err := dec.Decode(&top); err != nil {
+		return nil, bad(dec.InputOffset(), "", "not a GeoJSON object: want a GeoJSON FeatureCollection: %v", err)
+	}
+	var typ string
+	json.Unmarshal(top["type"], &typ)
+	switch typ {
+	case "FeatureCollection":
+		// Decode features one by one to know where each starts.
+		raw := top["features"]
+		base := int64(bytes.Index(data, raw))
+		fd := json.NewDecoder(bytes.NewReader(raw))
+		if tok, err := fd.Token(); err != nil || tok != json.Delim('[') {
+			return nil, bad(base, "features", "want an array of features")
+		}
+		for fd.More() {
+			off := base + fd.InputOffset()
+			var f Feature
+			if err := fd.Decode(&f); err != nil {
+				return nil, bad(off, fmt.Sprintf("feature %d", len(feats)+1), "%v", err)
+			}
+			// The span starts at the feature's '{', past the comma before it.
+			for off < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[off]) >= 0 {
+				off++
+			}
+			f.Start, f.End, f.Line = off, base+fd.InputOffset(), lineAt(off)
+			feats = append(feats, f)
+		}
+	case "Feature":
+		var f Feature
+		if err := json.Unmarshal(data, &f); err != nil {
+			return nil, bad(0, "", "%v", err)
+		}
+		f.Start, f.End, f.Line = 0, int64(len(data)), lineAt(0)
+		feats = []Feature{f}
+	default:
+		return nil, bad(0, "type", "%q: want FeatureCollection or Feature", typ)
+	}
+	if len(feats) == 0 {
+		return nil, bad(0, "features", "empty: want at least one feature")
+	}
+	return feats, nil
 }
 
 // readGeoJSON reads places from a GeoJSON FeatureCollection (or one
@@ -28,47 +87,12 @@ type feature struct {
 // places. Features of one file that share a name are one place whose
 // polygons are merged.
 func readGeoJSON(in *input) error {
-	dec := json.NewDecoder(bytes.NewReader(in.data))
-	lineAt := lineCounter(in.data)
-	bad := func(off int64, what string, format string, a ...any) error {
-		return &Error{File: in.name, Line: lineAt(off), Column: what, Msg: fmt.Sprintf(format, a...)}
+	feats, err := DecodeFeatures(in.name, in.data)
+	if err != nil {
+		return err
 	}
-	var feats []feature
-	var offs []int64
-	var top map[string]json.RawMessage
-	if err := dec.Decode(&top); err != nil {
-		return bad(dec.InputOffset(), "", "not a GeoJSON object: %v", err)
-	}
-	var typ string
-	json.Unmarshal(top["type"], &typ)
-	switch typ {
-	case "FeatureCollection":
-		// Decode features one by one to know where each starts.
-		raw := top["features"]
-		base := int64(bytes.Index(in.data, raw))
-		fd := json.NewDecoder(bytes.NewReader(raw))
-		if tok, err := fd.Token(); err != nil || tok != json.Delim('[') {
-			return bad(base, "features", "want an array of features")
-		}
-		for fd.More() {
-			off := base + fd.InputOffset()
-			var f feature
-			if err := fd.Decode(&f); err != nil {
-				return bad(off, fmt.Sprintf("feature %d", len(feats)+1), "%v", err)
-			}
-			feats, offs = append(feats, f), append(offs, off)
-		}
-	case "Feature":
-		var f feature
-		if err := json.Unmarshal(in.data, &f); err != nil {
-			return bad(0, "", "%v", err)
-		}
-		feats, offs = []feature{f}, []int64{0}
-	default:
-		return bad(0, "type", "%q: want FeatureCollection or Feature", typ)
-	}
-	if len(feats) == 0 {
-		return bad(0, "features", "empty: want at least one feature")
+	bad := func(f Feature, what string, format string, a ...any) error {
+		return &Error{File: in.name, Line: f.Line, Column: what, Msg: fmt.Sprintf(format, a...)}
 	}
 	byKey := map[string]int{} // folded name -> index in batch places
 	var updated, merged int
@@ -83,17 +107,17 @@ func readGeoJSON(in *input) error {
 			}
 		}
 		if name == "" {
-			return bad(offs[i], where, "no name: want a property %s", strings.Join(placeNameProps[:3], ", "))
+			return bad(f, where, "no name: want a property %s", strings.Join(placeNameProps[:3], ", "))
 		}
 		where = fmt.Sprintf("feature %d (%s)", i+1, name)
 		var gt struct {
 			Type string `json:"type"`
 		}
 		if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
-			return bad(offs[i], where, "no geometry: want a Point, Polygon or MultiPolygon")
+			return bad(f, where, "no geometry: want a Point, Polygon or MultiPolygon")
 		}
 		if err := json.Unmarshal(f.Geometry, &gt); err != nil {
-			return bad(offs[i], where, "geometry: %v", err)
+			return bad(f, where, "geometry: %v", err)
 		}
 		var point *ledger.Point
 		var shape *gazetteer.Shape
@@ -103,29 +127,29 @@ func readGeoJSON(in *input) error {
 				Coordinates []float64 `json:"coordinates"`
 			}
 			if err := json.Unmarshal(f.Geometry, &p); err != nil || len(p.Coordinates) < 2 {
-				return bad(offs[i], where, "Point coordinates: want [lon, lat]")
+				return bad(f, where, "Point coordinates: want [lon, lat]")
 			}
 			if err := gazetteer.CheckLonLat(p.Coordinates[0], p.Coordinates[1]); err != nil {
-				return bad(offs[i], where, "Point: %v", err)
+				return bad(f, where, "Point: %v", err)
 			}
 			point = &ledger.Point{Lon: p.Coordinates[0], Lat: p.Coordinates[1]}
 		case "Polygon", "MultiPolygon":
 			s, err := gazetteer.ParseShape(f.Geometry)
 			if err != nil {
-				return bad(offs[i], where, "%v", err)
+				return bad(f, where, "%v", err)
 			}
 			shape = s
 			c := s.Centroid()
 			point = &c
 		default:
-			return bad(offs[i], where, "geometry type %q: want Point, Polygon or MultiPolygon", gt.Type)
+			return bad(f, where, "geometry type %q: want Point, Polygon or MultiPolygon", gt.Type)
 		}
 		key := gazetteer.Fold(name)
 		if j, ok := byKey[key]; ok && shape != nil {
 			p := &in.res.Batch.Places[j]
 			g, err := mergeGeometry(p.Geometry, f.Geometry)
 			if err != nil {
-				return bad(offs[i], where, "%v", err)
+				return bad(f, where, "%v", err)
 			}
 			p.Geometry = g
 			merged++
@@ -177,7 +201,7 @@ func (in *input) placeKind() string {
 // placeFromFeature reads a place's fields from a feature's properties:
 // truce's own (id, kind, names, parent) or geoBoundaries' (shapeType,
 // shapeISO).
-func placeFromFeature(in *input, f feature, name string) ledger.Place {
+func placeFromFeature(in *input, f Feature, name string) ledger.Place {
 	str := func(k string) string { s, _ := f.Properties[k].(string); return strings.TrimSpace(s) }
 	p := ledger.Place{Label: name, Kind: str("kind"), Parent: str("parent"), Attribution: str("attribution")}
 	p.ID = str("id")

@@ -46,6 +46,17 @@ var hxlAffected = map[string]string{
 	"idps": "idps", "displaced": "displaced", "returnees": "returned", "refugees": "refugees", "killed": "fatalities",
 }
 
+// hxlUnit is the unit of the people counts.
+var hxlUnit = map[string]string{"idps": "people", "displaced": "people", "returned": "people", "refugees": "people",
+	"fatalities": "people", "population": "people"}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // hxlMetric maps a tag to a figure metric: the base metric, then the
 // tag's other attributes ("#affected+idps+ind+stock+conflict" is
 // "idps+stock+conflict"), +ind/+num dropped as they only say what is
@@ -118,14 +129,39 @@ func metricTag(metric, bound string) string {
 }
 
 type hxlCols struct {
-	metrics                                    []hxlMetricCol
-	start, end, countryCode, countryName, adm1 int
-	loc, round                                 int
+	metrics                   []hxlMetricCol
+	start, end, round         int
+	countryCode, countryName  int
+	adm1                      int           // the #adm1+name column, for regions created from it
+	sub                       []hxlPlaceCol // #loc and #admN columns, finest first, names before codes
+	countryOrigin, adm1Origin bool
 }
 
 type hxlMetricCol struct {
 	col           int
 	metric, bound string
+}
+
+// hxlPlaceCol is a place column below the country: #loc or #adm1..#adm5,
+// by name or code; origin when tagged +origin (DTM: where people were
+// displaced from, not where they are).
+type hxlPlaceCol struct {
+	col, level   int
+	code, origin bool
+}
+
+// hxlLevels ranks the place hashtags from the finest.
+var hxlLevels = map[string]int{"loc": 0, "adm5": 1, "adm4": 2, "adm3": 3, "adm2": 4, "adm1": 5}
+
+// placeTag reports whether a place hashtag's attributes say a name or a
+// code of a place (not e.g. #loc+type): only name, code, origin and dest.
+func placeTag(t hxlTag) bool {
+	for _, a := range t.attrs {
+		if a != "name" && a != "code" && a != "origin" && a != "dest" {
+			return false
+		}
+	}
+	return true
 }
 
 // readHXL reads HXL-tagged CSV as figure claims, one per non-empty figure
@@ -139,7 +175,8 @@ func readHXL(in *input) error {
 	if err != nil {
 		return err
 	}
-	c := hxlCols{start: -1, end: -1, countryCode: -1, countryName: -1, adm1: -1, loc: -1, round: -1}
+	c := hxlCols{start: -1, end: -1, countryCode: -1, countryName: -1, adm1: -1, round: -1}
+	seen := map[[2]int]bool{} // (level, code) of the place columns taken
 	// Dates: an explicit start/end pair wins, then a plain #date, then
 	// #date+year, then #date+reported.
 	var plain, year, reported = -1, -1, -1
@@ -167,18 +204,26 @@ func readHXL(in *input) error {
 				first(&plain)
 			}
 		case "country":
+			if !placeTag(tg) {
+				break
+			}
 			if tg.has("code") {
 				first(&c.countryCode)
-			} else if tg.has("name") || len(tg.attrs) == 0 {
+			} else {
 				first(&c.countryName)
 			}
-		case "adm1":
-			if tg.has("name") || len(tg.attrs) == 0 {
-				first(&c.adm1)
+			if i == c.countryCode || i == c.countryName {
+				c.countryOrigin = c.countryOrigin || tg.has("origin")
 			}
-		case "loc":
-			if tg.has("name") || len(tg.attrs) == 0 {
-				first(&c.loc)
+		case "loc", "adm1", "adm2", "adm3", "adm4", "adm5":
+			lv, code := hxlLevels[tg.name], tg.has("code")
+			if !placeTag(tg) || seen[[2]int{lv, btoi(code)}] {
+				break
+			}
+			seen[[2]int{lv, btoi(code)}] = true
+			c.sub = append(c.sub, hxlPlaceCol{col: i, level: lv, code: code, origin: tg.has("origin")})
+			if tg.name == "adm1" && !code {
+				c.adm1, c.adm1Origin = i, tg.has("origin")
 			}
 		case "round":
 			first(&c.round)
@@ -203,9 +248,16 @@ func readHXL(in *input) error {
 	if c.start < 0 {
 		return &Error{File: in.name, Line: t.line, Msg: "no date column: want #date, #date+year, #date+start or #date+reported"}
 	}
-	if c.countryCode < 0 && c.countryName < 0 && c.adm1 < 0 && c.loc < 0 {
-		return &Error{File: in.name, Line: t.line, Msg: "no place column: want #country+code, #country+name, #adm1+name or #loc+name"}
+	if c.countryCode < 0 && c.countryName < 0 && len(c.sub) == 0 {
+		return &Error{File: in.name, Line: t.line, Msg: "no place column: want #country+code, #country+name, #adm1+name, #adm2+name or #loc+name (or +code)"}
 	}
+	// Finest level first; at one level a name before a code.
+	slices.SortStableFunc(c.sub, func(a, b hxlPlaceCol) int {
+		if a.level != b.level {
+			return a.level - b.level
+		}
+		return btoi(a.code) - btoi(b.code)
+	})
 	hp := &hxlPlaces{r: in.r, ids: map[string]string{}}
 	for {
 		rec, err := t.next()
@@ -229,7 +281,7 @@ func readHXL(in *input) error {
 			plural(hp.countries, "country", "countries"), plural(hp.regions, "region", "regions"))
 	}
 	if hp.unknownLoc > 0 {
-		in.res.notef("%s named a #loc+name the gazetteer does not know: scoped to their #adm1 or #country", plural(hp.unknownLoc, "row", "rows"))
+		in.res.notef("%s named a #loc or #adm2-5 place the gazetteer does not know: scoped to the broader place the row names", plural(hp.unknownLoc, "row", "rows"))
 	}
 	return nil
 }
@@ -325,10 +377,12 @@ func hxlRow(in *input, t *table, c *hxlCols, hp *hxlPlaces, rec []string) error 
 	if err := valid.Validate(); err != nil {
 		return t.errf(c.end, "%v", err)
 	}
-	place, err := hp.place(t, c, rec)
+	place, origin, err := hp.place(t, c, rec)
 	if err != nil {
 		return err
 	}
+	// The span and quote are the row itself, without its line end.
+	quote := strings.TrimRight(string(t.data[t.start:t.end]), "\r\n")
 	round := ""
 	if c.round >= 0 {
 		round = strings.TrimSpace(rec[c.round])
@@ -338,8 +392,11 @@ func hxlRow(in *input, t *table, c *hxlCols, hp *hxlPlaces, rec []string) error 
 		if v.low != nil && v.high != nil && *v.low > *v.high {
 			return t.errf(c.metrics[0].col, "%s: min %v above max %v", m, *v.low, *v.high)
 		}
-		cl := in.claim(ledger.KindFigure, valid, t.start, t.end)
-		cl.Figure = &ledger.Figure{Metric: m, Place: place, Low: v.low, Best: v.best, High: v.high, Round: round}
+		cl := in.claim(ledger.KindFigure, valid, t.start, t.start+int64(len(quote)))
+		cl.Attributions[0].Quote = quote
+		base, _, _ := strings.Cut(m, "+")
+		cl.Figure = &ledger.Figure{Metric: m, Place: place, Low: v.low, Best: v.best, High: v.high, Round: round,
+			Unit: hxlUnit[base], Origin: origin && (base == "idps" || base == "displaced")}
 		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
 	}
 	return nil
@@ -362,56 +419,77 @@ type hxlPlaces struct {
 	countries, regions, unknownLoc int
 }
 
-func (h *hxlPlaces) place(t *table, c *hxlCols, rec []string) (string, error) {
+// place scopes a row to the finest place it names that the gazetteer
+// knows (by id or name), creating its #adm1 region and #country when
+// unknown. origin reports that the column it came from is tagged +origin.
+func (h *hxlPlaces) place(t *table, c *hxlCols, rec []string) (id string, origin bool, err error) {
 	get := func(i int) string {
 		if i < 0 {
 			return ""
 		}
 		return strings.TrimSpace(rec[i])
 	}
-	loc, adm1, code, cname := get(c.loc), get(c.adm1), get(c.countryCode), get(c.countryName)
-	if loc != "" {
-		if id := h.r.placeByName(loc); id != "" {
-			return id, nil
-		}
-		h.unknownLoc++
-	}
+	// The country first, created if unknown, whatever the row's finer place.
+	code, cname := get(c.countryCode), get(c.countryName)
 	country := ""
 	if code != "" || cname != "" {
 		country = h.country(code, cname)
 	}
-	if adm1 != "" {
-		if id := h.r.placeByName(adm1); id != "" {
-			return id, nil
+	unknown := -1 // first column naming a place nobody knows
+	for _, pc := range c.sub {
+		v := get(pc.col)
+		if v == "" {
+			continue
 		}
+		if id := h.lookup(v); id != "" {
+			if unknown >= 0 {
+				h.unknownLoc++
+			}
+			return id, pc.origin, nil
+		}
+		if pc.level == hxlLevels["adm1"] && pc.col == c.adm1 {
+			break // a region to create, under its country
+		}
+		if unknown < 0 {
+			unknown = pc.col
+		}
+	}
+	if unknown >= 0 {
+		h.unknownLoc++
+	}
+	if adm1 := get(c.adm1); adm1 != "" {
 		key := "adm1\x00" + country + "\x00" + gazetteer.Fold(adm1)
 		if id, ok := h.ids[key]; ok {
-			return id, nil
+			return id, c.adm1Origin, nil
 		}
 		id := h.r.freeID(slug(adm1), h.taken)
 		h.r.b.Places = append(h.r.b.Places, ledger.Place{ID: id, Kind: "region", Label: adm1,
 			Names: []ledger.Name{{Name: adm1}}, Parent: country})
 		h.ids[key] = id
 		h.regions++
-		return id, nil
+		return id, c.adm1Origin, nil
 	}
 	if country != "" {
-		return country, nil
+		return country, c.countryOrigin, nil
 	}
-	col := c.loc
-	if col < 0 {
-		col = c.adm1
+	if unknown >= 0 {
+		return "", false, t.errf(unknown, "%q is not a known place and the row names no #adm1+name or #country to scope it to", get(unknown))
 	}
-	if col < 0 {
-		col = c.countryName
-	}
-	if col < 0 {
+	col := c.countryName
+	if len(c.sub) > 0 {
+		col = c.sub[0].col
+	} else if col < 0 {
 		col = c.countryCode
 	}
-	if loc != "" {
-		return "", t.errf(c.loc, "%q is not a known place and the row names no #adm1 or #country to scope it to", loc)
+	return "", false, t.errf(col, "empty: want the place the figure is about (#loc, #adm1-5 or #country)")
+}
+
+// lookup finds a place by id, then by any of its names.
+func (h *hxlPlaces) lookup(v string) string {
+	if _, ok := h.r.g.Place(v); ok {
+		return v
 	}
-	return "", t.errf(col, "empty: want the place the figure is about (#loc+name, #adm1+name or #country)")
+	return h.r.placeByName(v)
 }
 
 func (h *hxlPlaces) taken(id string) bool { _, ok := h.r.g.Place(id); return ok }

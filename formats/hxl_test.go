@@ -1,11 +1,13 @@
 package formats
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"truce/ledger"
+	"truce/store"
 )
 
 func TestHXLMetrics(t *testing.T) {
@@ -61,5 +63,70 @@ func TestHXLDatesAndRounds(t *testing.T) {
 	region, _ := m.Gazetteer().Place(r1.Place)
 	if r2.Place != r1.Place || region.Kind != "region" || region.Parent != "azerbaijan" {
 		t.Errorf("places %q and %q (%+v): want one region Fuzuli under Azerbaijan", r1.Place, r2.Place, region)
+	}
+}
+
+// TestHXLOriginAndSpans: DTM-style returns by place of origin: places by
+// id or name at #adm2, +origin marking IDPs displaced from the place (not
+// returnees), people as the unit, and each claim's span and quote being
+// its row, also after a byte-order mark.
+func TestHXLOriginAndSpans(t *testing.T) {
+	ctx := context.Background()
+	m := newMonitor(t)
+	if err := m.Write(ctx, store.Batch{Places: []ledger.Place{
+		{ID: "north", Kind: "district", Label: "North", Names: []ledger.Name{{Name: "North"}, {Name: "Nord", Lang: "fr"}}},
+		{ID: "south", Kind: "district", Label: "South", Names: []ledger.Name{{Name: "South"}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	dtm := "\ufeffDistrict of origin,Round,Date,IDPs from district,Returnees\n" +
+		"#adm2+name+origin,#round+code,#date+reported,#affected+idps,#affected+returnees\n" +
+		"north,R1,2021-01-15,\"12,000\",0\r\n" +
+		"Nord,R2,2021-04-15,12000,2000\n"
+	res, err := ReadBytes(ctx, m, "", "dtm.csv", []byte(dtm), Options{Status: ledger.Accepted, Published: ledger.MustDate("2021-05")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := res.Batch.Claims
+	if res.Format != HXL || len(cs) != 4 || len(res.Batch.Places) != 0 || res.Batch.Sources[0].Published != ledger.MustDate("2021-05") {
+		t.Fatalf("%s: %d claims, %d new places, source %+v; want hxl, 4 claims, no new place, published 2021-05",
+			res.Format, len(cs), len(res.Batch.Places), res.Batch.Sources[0].Source)
+	}
+	for i, want := range []struct {
+		metric, place, round string
+		best                 float64
+		origin               bool
+		row                  string
+	}{
+		{"idps", "north", "R1", 12000, true, `north,R1,2021-01-15,"12,000",0`},
+		{"returned", "north", "R1", 0, false, `north,R1,2021-01-15,"12,000",0`},
+		{"idps", "north", "R2", 12000, true, "Nord,R2,2021-04-15,12000,2000"},
+		{"returned", "north", "R2", 2000, false, "Nord,R2,2021-04-15,12000,2000"},
+	} {
+		c, f := cs[i], cs[i].Figure
+		if f.Metric != want.metric || f.Place != want.place || f.Round != want.round || *f.Best != want.best ||
+			f.Origin != want.origin || f.Unit != "people" || c.Status != ledger.Accepted {
+			t.Errorf("claim %d: %s %+v; want %+v", i, c.Status, f, want)
+		}
+		a := c.Attributions[0]
+		if got := dtm[a.Start:a.End]; got != want.row || a.Quote != want.row {
+			t.Errorf("claim %d: span %q, quote %q; want the row %q", i, got, a.Quote, want.row)
+		}
+	}
+	if err := m.Write(ctx, res.Batch); err != nil {
+		t.Fatal(err)
+	}
+	// A byte-order mark right before the hashtag row is not part of the first tag.
+	bom := "\ufeff#adm1+name,#date,#affected+returnees\nSouth,2021-02-01,40\n"
+	res, err = ReadBytes(ctx, m, HXL, "bom.csv", []byte(bom), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Batch.Claims[0].Attributions[0]
+	if got := bom[a.Start:a.End]; got != "South,2021-02-01,40" || a.Quote != got || res.Batch.Claims[0].Figure.Place != "south" {
+		t.Errorf("span %q, quote %q, place %q", got, a.Quote, res.Batch.Claims[0].Figure.Place)
+	}
+	if err := m.Write(ctx, res.Batch); err != nil {
+		t.Fatal(err)
 	}
 }

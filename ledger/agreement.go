@@ -62,15 +62,9 @@ func (x *Index) ProvisionStatus(ag Agreement, day Day, knownAt time.Time) []Prov
 
 func (x *Index) provisionStatus(ag Agreement, p Provision, day Day, knownAt time.Time) ProvisionState {
 	ps := ProvisionState{Provision: p.ID, Number: p.Number, Summary: p.Summary, Category: p.Category}
-	for _, m := range ag.Mandates {
-		if m.Provision == p.ID {
-			ma := &MandateAt{Mandate: m}
-			t, err := m.TermAt(day)
-			if err != nil {
-				ma.Err = err.Error()
-			}
-			ma.Term = t
-			ps.Mandate = ma
+	for _, ma := range ag.MandatesAt(day) {
+		if ma.Provision == p.ID {
+			ps.Mandate = &ma
 		}
 	}
 	k := known(knownAt)
@@ -213,4 +207,19 @@ func (x *Index) latestValid(ids []string) string {
 		}
 	}
 	return best
+}
+
+// MandatesAt computes the term of each of the agreement's mandates at day.
+func (ag Agreement) MandatesAt(day Day) []MandateAt {
+	out := make([]MandateAt, 0, len(ag.Mandates))
+	for _, m := range ag.Mandates {
+		ma := MandateAt{Mandate: m}
+		t, err := m.TermAt(day)
+		if err != nil {
+			ma.Err = err.Error()
+		}
+		ma.Term = t
+		out = append(out, ma)
+	}
+	return out
 }

@@ -73,6 +73,19 @@ func (d Day) String() string {
 	return string(b[:])
 }
 
+// MarshalText writes a day as YYYY-MM-DD, so that JSON shows dates, not counts.
+func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Day) UnmarshalText(b []byte) error {
+	v, err := ParseDay(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
 // ParseDay reads an exact YYYY-MM-DD date.
 func ParseDay(s string) (Day, error) {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))

@@ -23,6 +23,7 @@ type rec struct {
 	from0, from1, to0, to1 Day // first/last day of each end
 	toOpen, restricted     bool
 	reviewed, superseded   bool  // whether reviews or supBy hold entries for it
+	corroborates           bool  // a second report of another claim: not a fact of its own
 	recorded               int64 // unix micro
 	kind, status, cred     uint8
 	place, actor, asserted int32 // interned, -1 if none
@@ -73,7 +74,8 @@ type data struct {
 	byPlace  map[int32][]int32 // place -> claims of any kind
 	reviews  map[int32][]review
 	supBy    map[int32][]int32
-	due      map[int32]Date // deadline claims
+	corrob   map[int32][]int32 // claim -> the claims that report it again
+	due      map[int32]Date    // deadline claims
 	// mapped are the places with control or presence claims, sorted by id;
 	// rebuilt when placesDirty.
 	mapped      []int32
@@ -88,7 +90,7 @@ func NewIndex() *Index {
 		seed: maphash.MakeSeed(), byID: map[uint64]int32{}, byIDMore: map[uint64][]int32{}, strNum: map[string]int32{},
 		control: map[int32]*ctl{}, present: map[int32][]int32{}, byKey: map[int32][]int32{},
 		bySrc: map[int32][]int32{}, byPlace: map[int32][]int32{}, reviews: map[int32][]review{},
-		supBy: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
+		supBy: map[int32][]int32{}, corrob: map[int32][]int32{}, due: map[int32]Date{}, outcome: map[int32]string{},
 		kinds: Kinds,
 	}}
 }
@@ -266,6 +268,12 @@ func (x *Index) add(c *Claim) {
 			x.recs[s].superseded = true
 		}
 	}
+	if c.Corroborates != "" {
+		if o, ok := x.num(c.Corroborates); ok {
+			r.corroborates = true
+			x.corrob[o] = append(x.corrob[o], n)
+		}
+	}
 	x.ids = append(x.ids, c.ID...)
 	x.recs = append(x.recs, r)
 	h := maphash.String(x.seed, c.ID)
@@ -274,10 +282,10 @@ func (x *Index) add(c *Claim) {
 	} else {
 		x.byID[h] = n
 	}
-	if r.place >= 0 {
+	if r.place >= 0 && !r.corroborates {
 		x.byPlace[r.place] = append(x.byPlace[r.place], n)
 	}
-	if r.key >= 0 {
+	if r.key >= 0 && !r.corroborates {
 		x.byKey[r.key] = append(x.byKey[r.key], n)
 	}
 	for _, a := range c.Attributions {
@@ -285,6 +293,9 @@ func (x *Index) add(c *Claim) {
 		if l := x.bySrc[s]; len(l) == 0 || l[len(l)-1] != n {
 			x.bySrc[s] = append(l, n)
 		}
+	}
+	if r.corroborates {
+		return
 	}
 	switch c.Kind {
 	case KindControl:
@@ -376,4 +387,23 @@ func (x *Index) LiveNums(nums []int32, knownAt time.Time, live []bool) {
 	for i, n := range nums {
 		live[i] = n >= 0 && int(n) < len(x.recs) && x.live(n, k)
 	}
+}
+
+// Corroborations lists the live claims that report id again, as known at
+// knownAt: their attributions are further sources of id.
+func (x *Index) Corroborations(id string, knownAt time.Time) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n, ok := x.num(id)
+	if !ok {
+		return nil
+	}
+	k := known(knownAt)
+	var out []string
+	for _, c := range x.corrob[n] {
+		if x.live(c, k) {
+			out = append(out, x.id(c))
+		}
+	}
+	return out
 }

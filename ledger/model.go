@@ -113,6 +113,9 @@ type Attribution struct {
 	Start  int    `json:"start"`
 	End    int    `json:"end"`
 	Quote  string `json:"quote,omitempty"`
+	// Via is the corroborating claim an attribution came from, when it is
+	// shown on the claim it corroborates.
+	Via string `json:"via,omitempty"`
 }
 
 // Claim is a statement about the world, valid over some time, made by a
@@ -128,7 +131,10 @@ type Claim struct {
 	Status       string        `json:"status"`
 	Credibility  int           `json:"credibility"` // 1-6
 	Supersedes   string        `json:"supersedes,omitempty"`
-	Note         string        `json:"note,omitempty"`
+	// Corroborates names the claim this one reports again: its attributions
+	// count as further sources of that claim, not as a second fact.
+	Corroborates string `json:"corroborates,omitempty"`
+	Note         string `json:"note,omitempty"`
 	// Rule says which extraction rule or import produced a machine draft.
 	Rule       string  `json:"rule,omitempty"`
 	Confidence float64 `json:"confidence,omitempty"`

@@ -477,6 +477,9 @@ func (x *Index) Select(f Filter) (ids []string, total int, next int32) {
 		if len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
 			return false
 		}
+		if r.corroborates && f.Source == "" {
+			return false // listed under the claim it corroborates, not as a second fact
+		}
 		if actor != -3 && r.actor != actor && r.asserted != actor {
 			return false
 		}

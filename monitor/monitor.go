@@ -230,6 +230,9 @@ func (m *Monitor) Claims(ctx context.Context, f ledger.Filter, cursor string) (C
 	}
 	for _, c := range cs {
 		c.Status = m.Index.StatusAt(c.ID, f.KnownAt)
+		if err := m.addCorroborations(ctx, c, f.KnownAt); err != nil {
+			return ClaimPage{}, err
+		}
 	}
 	p := ClaimPage{Claims: cs, Total: total}
 	if next >= 0 && len(ids) > 0 {
@@ -246,6 +249,9 @@ func (m *Monitor) ClaimsByID(ctx context.Context, ids []string, knownAt time.Tim
 	}
 	for _, c := range cs {
 		c.Status = m.Index.StatusAt(c.ID, knownAt)
+		if err := m.addCorroborations(ctx, c, knownAt); err != nil {
+			return nil, err
+		}
 	}
 	return cs, nil
 }
@@ -275,4 +281,24 @@ func (m *Monitor) Series(ctx context.Context, metric, place string, knownAt time
 		return page.Claims[i].Valid.From.First() < page.Claims[j].Valid.From.First()
 	})
 	return page.Claims, nil
+}
+
+// addCorroborations shows, on a claim, the sources of the claims that
+// report it again, each marked with the claim it came from.
+func (m *Monitor) addCorroborations(ctx context.Context, c *ledger.Claim, knownAt time.Time) error {
+	ids := m.Index.Corroborations(c.ID, knownAt)
+	if len(ids) == 0 {
+		return nil
+	}
+	more, err := m.Store.Claims(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, o := range more {
+		for _, a := range o.Attributions {
+			a.Via = o.ID
+			c.Attributions = append(c.Attributions, a)
+		}
+	}
+	return nil
 }

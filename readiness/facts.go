@@ -20,7 +20,10 @@ import (
 
 // Metrics of figure claims read here.
 const (
-	MetricDisplaced      = "displaced"
+	MetricDisplaced = "displaced"
+	// MetricIDPs is how an HXL import names #affected+idps: the same
+	// count of displaced people.
+	MetricIDPs           = "idps"
 	MetricReturned       = "returned"
 	MetricMineCasualties = "mine_casualties"
 	// LandmineEvent is ACLED's sub-event type for mines and IEDs.
@@ -112,9 +115,9 @@ func entryOf(c *ledger.Claim, t *strtab) (entry, bool) {
 	case c.Figure != nil:
 		f := c.Figure
 		switch {
-		case f.Metric == MetricDisplaced && f.Origin:
+		case (f.Metric == MetricDisplaced || f.Metric == MetricIDPs) && f.Origin:
 			e.kind = eDisplaced
-		case f.Metric == MetricDisplaced:
+		case f.Metric == MetricDisplaced || f.Metric == MetricIDPs:
 			e.kind = eHosted
 		case f.Metric == MetricReturned:
 			e.kind = eReturned

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"truce/formats"
 	"truce/ledger"
 	"truce/monitor"
 	"truce/readiness"
@@ -114,7 +115,8 @@ func TestImports(t *testing.T) {
 	if err := importFile(t, m, "testdata/releases.geojson", readiness.Hazards); err != nil {
 		t.Fatal(err)
 	}
-	if err := importFile(t, m, "testdata/returns.csv", readiness.Returns); err != nil {
+	// Returns come through the one HXL reader, with the DTM defaults.
+	if _, err := formats.Import(ctx, m, formats.HXL, "testdata/returns.csv", formats.Options{Status: ledger.Accepted, Published: ledger.MustDate("2021-05")}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := readiness.Place(ctx, m, m.Index, readiness.Query{Day: day("2021-07-01"), Place: "north"})
@@ -162,12 +164,6 @@ func TestImportRefusesBadFiles(t *testing.T) {
 {"type":"Feature","properties":{"area":"X","status":"CHA","date":"2021-01-01","place":"Atlantis","area_m2":4},"geometry":null}]}`,
 			readiness.Hazards, `place "Atlantis" is not in the gazetteer`},
 		{"not geojson", `[1,2]`, readiness.Hazards, "want a GeoJSON FeatureCollection"},
-		{"no hashtags", "a,b\n1,2\n", readiness.Returns, "no HXL hashtag row"},
-		{"no count column", "#adm1+name,#date\nNorth,2021-01-01\n", readiness.Returns, "no count column"},
-		{"bad count", "#adm1+name,#date,#affected+returnees\nNorth,2021-01-01,many\n", readiness.Returns, `bad.geojson:2: invalid: column 3: "many": want a count >= 0`},
-		{"negative count", "#adm1+name,#date,#affected+returnees\nNorth,2021-01-01,-3\n", readiness.Returns, `"-3": want a count >= 0`},
-		{"bad date", "#adm1+name,#date,#affected+idps\nNorth,15/01/2021,3\n", readiness.Returns, `column 2: #date "15/01/2021"`},
-		{"bad quoting", "#adm1+name,#date,#affected+idps\nNorth,2021-01-01,\"3\n", readiness.Returns, `line 2`},
 	} {
 		_, err := tc.read([]byte(tc.data), importer(m, "bad.geojson"))
 		if err == nil || !store.IsInvalid(err) || !strings.Contains(err.Error(), tc.want) {
@@ -187,23 +183,5 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	err = m.Write(context.Background(), b)
 	if err == nil || !strings.Contains(err.Error(), "hazard area A2: invalid: 6000 m2 released") || !strings.Contains(err.Error(), "more than the 5000 m2 declared") {
 		t.Errorf("over-release: %v", err)
-	}
-}
-
-// A byte-order mark before the hashtag row is not part of the first tag,
-// and spans still point at the row.
-func TestReturnsWithByteOrderMark(t *testing.T) {
-	m := withPolygons(t)
-	data := []byte("\ufeff#adm1+name,#date,#affected+returnees\nSouth,2021-02-01,40\n")
-	b, err := readiness.Returns(data, importer(m, "bom.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := b.Claims[0].Attributions[0]
-	if got := string(data[a.Start:a.End]); got != "South,2021-02-01,40" || a.Quote != got {
-		t.Errorf("span %q, quote %q", got, a.Quote)
-	}
-	if err := m.Write(context.Background(), b); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,19 +1,18 @@
 package readiness
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"truce/formats"
+	"truce/gazetteer"
 	"truce/ledger"
 	"truce/store"
 )
@@ -29,6 +28,7 @@ type Import struct {
 	// when a feature names no place.
 	Place  func(ref string) (string, bool)
 	Places []ledger.Place
+	loc    *gazetteer.Locator // of Places, built when a feature needs it
 }
 
 // source is the file itself, stored as a source so that every claim's span
@@ -54,10 +54,6 @@ func (im *Import) claim(src string, n, start, end int) *ledger.Claim {
 		AssertedBy: im.AssertedBy, RecordedBy: by, Status: st, Credibility: 3, Rule: "import"}
 }
 
-func lineAt(data []byte, off int) int {
-	return 1 + bytes.Count(data[:min(off, len(data))], []byte("\n"))
-}
-
 // Hazards reads a GeoJSON FeatureCollection of hazardous areas, or of land
 // released from them, into one batch. Properties: area (or area_id,
 // hazard_id, id, or the feature id), status (suspected/confirmed, or
@@ -68,60 +64,16 @@ func lineAt(data []byte, off int) int {
 func Hazards(data []byte, im Import) (store.Batch, error) {
 	src := im.source(data, "hazards")
 	b := store.Batch{Sources: []store.SourceText{src}}
-	fail := func(off int, n int, format string, a ...any) error {
-		return fmt.Errorf("%s:%d: feature %d: %w: %s", im.Name, lineAt(data, off), n, ledger.ErrInvalid, fmt.Sprintf(format, a...))
+	feats, err := formats.DecodeFeatures(im.Name, data)
+	if err != nil {
+		return b, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return b, fmt.Errorf("%s: %w: want a GeoJSON FeatureCollection object", im.Name, ledger.ErrInvalid)
-	}
-	found := false
-	for dec.More() {
-		t, err := dec.Token()
+	for i, ft := range feats {
+		c, err := im.hazardClaim(src.ID, i+1, int(ft.Start), int(ft.End), ft.ID, ft.Geometry, ft.Properties)
 		if err != nil {
-			return b, fmt.Errorf("%s:%d: %w: %v", im.Name, lineAt(data, int(dec.InputOffset())), ledger.ErrInvalid, err)
+			return b, fmt.Errorf("%s:%d: feature %d: %w: %v", im.Name, ft.Line, i+1, ledger.ErrInvalid, err)
 		}
-		if t != "features" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
-			}
-			continue
-		}
-		found = true
-		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-			return b, fmt.Errorf("%s: %w: \"features\" must be an array", im.Name, ledger.ErrInvalid)
-		}
-		for n := 1; dec.More(); n++ {
-			start := int(dec.InputOffset())
-			var ft struct {
-				Type       string          `json:"type"`
-				ID         any             `json:"id"`
-				Geometry   json.RawMessage `json:"geometry"`
-				Properties map[string]any  `json:"properties"`
-			}
-			if err := dec.Decode(&ft); err != nil {
-				return b, fail(start, n, "%v", err)
-			}
-			end := int(dec.InputOffset())
-			for start < end && strings.ContainsRune(" \t\r\n,", rune(data[start])) {
-				start++
-			}
-			c, err := im.hazardClaim(src.ID, n, start, end, ft.ID, ft.Geometry, ft.Properties)
-			if err != nil {
-				return b, fail(start, n, "%v", err)
-			}
-			b.Claims = append(b.Claims, c)
-		}
-		if _, err := dec.Token(); err != nil {
-			return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
-		}
-	}
-	if !found {
-		return b, fmt.Errorf("%s: %w: no \"features\": want a GeoJSON FeatureCollection", im.Name, ledger.ErrInvalid)
-	}
-	if len(b.Claims) == 0 {
-		return b, fmt.Errorf("%s: %w: no features", im.Name, ledger.ErrInvalid)
+		b.Claims = append(b.Claims, c)
 	}
 	return b, nil
 }
@@ -201,11 +153,17 @@ func (im *Import) hazardClaim(src string, n, start, end int, fid any, geom json.
 		}
 		place = id
 	case hasGeom:
-		pt, err := centroid(geom)
+		shape, err := gazetteer.ParseShape(geom)
 		if err != nil {
 			return nil, fmt.Errorf("area %s: %v", area, err)
 		}
-		if place, ok = locate(im.Places, pt); !ok {
+		if im.loc == nil {
+			if im.loc, err = gazetteer.NewLocator(im.Places); err != nil {
+				return nil, err
+			}
+		}
+		pt := shape.Centroid()
+		if place, ok = im.loc.Locate(pt); !ok {
 			return nil, fmt.Errorf("area %s: no place given and no place polygon holds its centre (%.5f, %.5f)", area, pt.Lon, pt.Lat)
 		}
 	default:
@@ -258,173 +216,4 @@ func (im *Import) hazardClaim(src string, n, start, end int, fid any, geom json.
 	}
 	c.Kind, c.Hazard = ledger.KindHazard, &ledger.Hazard{Place: place, Area: area, Status: st, AreaM2: m2, Geometry: g, Devices: dv}
 	return c, nil
-}
-
-// hxl is a parsed HXL hashtag: the tag and its attributes.
-type hxl struct {
-	tag   string
-	attrs map[string]bool
-}
-
-func parseTag(s string) (hxl, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if !strings.HasPrefix(s, "#") {
-		return hxl{}, false
-	}
-	parts := strings.Split(strings.ReplaceAll(s, " ", ""), "+")
-	h := hxl{tag: parts[0], attrs: map[string]bool{}}
-	for _, a := range parts[1:] {
-		h.attrs[a] = true
-	}
-	return h, true
-}
-
-// Returns reads an HXL-tagged CSV of displacement and returns (IOM DTM
-// style) into one batch: one figure claim per count cell. Place: #loc,
-// #adm3, #adm2 or #adm1 (+name or +code), the most specific filled in; a
-// place tag with +origin makes IDP counts people displaced *from* it.
-// Counts: a tag with +returnees (returned), #affected+idps (displaced).
-// #date (prefer +reported) is required; #round+code is optional.
-func Returns(data []byte, im Import) (store.Batch, error) {
-	src := im.source(data, "returns")
-	b := store.Batch{Sources: []store.SourceText{src}}
-	base := 0 // spans count from the file's start, byte-order mark included
-	if bytes.HasPrefix(data, []byte("\ufeff")) {
-		base = 3
-	}
-	r := csv.NewReader(bytes.NewReader(data[base:]))
-	r.FieldsPerRecord = -1
-	type col struct {
-		i int
-		h hxl
-	}
-	var places []col // most specific first
-	var returnees, idps, date, round = -1, -1, -1, -1
-	var tagLine int
-	n := 0
-	for {
-		rowStart := base + int(r.InputOffset())
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil { // a csv.ParseError names its line
-			return b, fmt.Errorf("%s: %w: %v", im.Name, ledger.ErrInvalid, err)
-		}
-		line, _ := r.FieldPos(0)
-		if tagLine == 0 {
-			tags := 0
-			for _, cell := range rec {
-				if _, ok := parseTag(cell); ok {
-					tags++
-				}
-			}
-			if tags == 0 {
-				if line > 10 {
-					return b, fmt.Errorf("%s: %w: no HXL hashtag row in the first 10 rows", im.Name, ledger.ErrInvalid)
-				}
-				continue // a human header row
-			}
-			tagLine = line
-			rank := map[string]int{"#loc": 0, "#adm3": 1, "#adm2": 2, "#adm1": 3}
-			for i, cell := range rec {
-				h, ok := parseTag(cell)
-				if !ok {
-					continue
-				}
-				switch {
-				case rank[h.tag] > 0 || h.tag == "#loc":
-					if h.attrs["name"] || h.attrs["code"] || len(h.attrs) == 0 || h.attrs["origin"] {
-						places = append(places, col{i, h})
-					}
-				case h.attrs["returnees"] && returnees < 0:
-					returnees = i
-				case h.tag == "#affected" && h.attrs["idps"] && idps < 0:
-					idps = i
-				case h.tag == "#date" && (date < 0 || h.attrs["reported"]):
-					date = i
-				case h.tag == "#round" && round < 0:
-					round = i
-				}
-			}
-			// most specific level first; names before codes at one level
-			for i := 1; i < len(places); i++ {
-				for j := i; j > 0; j-- {
-					a, c := places[j], places[j-1]
-					if rank[a.h.tag] < rank[c.h.tag] || rank[a.h.tag] == rank[c.h.tag] && a.h.attrs["name"] && !c.h.attrs["name"] {
-						places[j], places[j-1] = c, a
-					}
-				}
-			}
-			switch {
-			case len(places) == 0:
-				return b, fmt.Errorf("%s:%d: %w: no place column: want #adm1+name, #adm2+name or #loc+name", im.Name, line, ledger.ErrInvalid)
-			case returnees < 0 && idps < 0:
-				return b, fmt.Errorf("%s:%d: %w: no count column: want #affected+returnees or #affected+idps", im.Name, line, ledger.ErrInvalid)
-			case date < 0:
-				return b, fmt.Errorf("%s:%d: %w: no #date column", im.Name, line, ledger.ErrInvalid)
-			}
-			continue
-		}
-		rowEnd := base + int(r.InputOffset())
-		quote := strings.TrimRight(string(data[rowStart:rowEnd]), "\r\n")
-		bad := func(col int, format string, a ...any) error {
-			return fmt.Errorf("%s:%d: %w: column %d: %s", im.Name, line, ledger.ErrInvalid, col+1, fmt.Sprintf(format, a...))
-		}
-		cell := func(i int) string {
-			if i < 0 || i >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[i])
-		}
-		if strings.Join(rec, "") == "" {
-			continue
-		}
-		var place string
-		var origin bool
-		for _, pc := range places {
-			if v := cell(pc.i); v != "" {
-				id, ok := im.Place(v)
-				if !ok {
-					return b, bad(pc.i, "place %q is not in the gazetteer", v)
-				}
-				place, origin = id, pc.h.attrs["origin"]
-				break
-			}
-		}
-		if place == "" {
-			return b, bad(places[0].i, "no place named in this row")
-		}
-		d, err := ledger.ParseDate(cell(date))
-		if err != nil || d.IsZero() {
-			return b, bad(date, "#date %q: want YYYY-MM-DD (or YYYY-MM, YYYY)", cell(date))
-		}
-		for _, mc := range []struct {
-			i      int
-			metric string
-		}{{idps, MetricDisplaced}, {returnees, MetricReturned}} {
-			v := strings.ReplaceAll(cell(mc.i), ",", "")
-			if mc.i < 0 || v == "" {
-				continue
-			}
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || x < 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-				return b, bad(mc.i, "%q: want a count >= 0", cell(mc.i))
-			}
-			n++
-			c := im.claim(src.ID, n, rowStart, rowStart+len(quote))
-			c.Attributions[0].Quote = quote
-			c.Kind, c.Valid.From = ledger.KindFigure, d
-			c.Figure = &ledger.Figure{Metric: mc.metric, Place: place, Best: &x, Round: cell(round),
-				Origin: origin && mc.metric == MetricDisplaced, Unit: "people"}
-			b.Claims = append(b.Claims, c)
-		}
-	}
-	if tagLine == 0 {
-		return b, fmt.Errorf("%s: %w: no HXL hashtag row", im.Name, ledger.ErrInvalid)
-	}
-	if len(b.Claims) == 0 {
-		return b, fmt.Errorf("%s: %w: no counts below the hashtag row", im.Name, ledger.ErrInvalid)
-	}
-	return b, nil
 }

@@ -96,6 +96,9 @@ func Check(ctx context.Context, b Batch, refs Refs) error {
 		if err := exists("claim", c.Supersedes, claims, refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
+		if err := exists("claim", c.Corroborates, claims, refs.HasClaim); err != nil {
+			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
+		}
 		for _, a := range c.Attributions {
 			t, ok := texts[a.Source]
 			if !ok {

@@ -550,7 +550,7 @@ func (s *Server) agreement(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range s.visible(r, cs) {
 		byID[c.ID] = c
 	}
-	return writeJSON(w, r, map[string]any{"agreement": ag, "at": at.String(), "provisions": sts, "claims": byID})
+	return writeJSON(w, r, map[string]any{"agreement": ag, "at": at.String(), "provisions": sts, "mandates": ag.MandatesAt(at), "claims": byID})
 }
 
 // timeline gives the span of the record and the days on which control or

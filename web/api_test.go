@@ -101,6 +101,7 @@ func TestReads(t *testing.T) {
 		{"/api/v1/claims/nope", 404, `nope`},
 		{"/api/v1/sources/wire", 200, `"claim":"c1"`},
 		{"/api/v1/agreements/deal?at=2020-12-02", 200, `"status":"met_on_time"`},
+		{"/api/v1/agreements/deal?at=2020-12-02", 200, `"expiry":"2025-11-10"`},
 		{"/api/v1/timeline", 200, `"2020-11-20"`},
 		{"/api/v1/figures", 200, `"metrics"`},
 	} {

@@ -306,6 +306,8 @@ func (c *recent[K, V]) get(key K, make func() (V, error)) (V, error) {
 type caches struct {
 	states recent[stateKey, []ledger.PlaceState]
 	maps   recent[stateKey, *body]
+	// compact holds the encoded /api/v1/map answers (see mapview.go).
+	compact recent[stateKey, *body]
 }
 
 var serverCaches sync.Map // *Server -> *caches

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -10,17 +8,6 @@ import (
 
 	"truce/ledger"
 )
-
-// truce runs the CLI as a user would and returns its stdout.
-func truce(t *testing.T, want int, args ...string) string {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, args); code != want {
-		t.Fatalf("truce %s: exit %d, want %d; stderr: %s", strings.Join(args, " "), code, want, errb.String())
-	}
-	return out.String()
-}
 
 // The embedded case, through the commands a newcomer types: a new
 // database is seeded once, the map and the agreement answer for the weeks

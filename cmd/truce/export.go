@@ -79,11 +79,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			}
 			w = f
 		}
-		bw := bufio.NewWriterSize(w, 1<<16)
+		bar := e.progress("export "+*format+" (bytes)", 0)
+		bw := bufio.NewWriterSize(bar.Writer(w), 1<<16)
 		n, err = write(ctx, bw, m, opt)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
+		bar.Done()
 		if f != nil {
 			if cerr := f.Close(); err == nil {
 				err = cerr

@@ -24,6 +24,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	status := fs.String("status", ledger.Candidate, "status of the imported claims: candidate (reviewed later) or accepted")
 	kind := fs.String("kind", "", "GeoJSON: kind of the places created when features do not say (country, region, district, settlement, area)")
 	attribution := fs.String("attribution", "", "GeoJSON: credit line of the boundaries (licence, producer)")
+	asserted := fs.String("asserted-by", "", "actor id of the party the claims come from (e.g. iom for a DTM file)")
+	published := fs.String("published", "", "publication date of the files (YYYY, YYYY-MM or YYYY-MM-DD)")
 	dry := fs.Bool("dry-run", false, "read and check the files, write nothing")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -31,6 +33,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	if len(files) == 0 {
 		return usageErr("import: name at least one file")
+	}
+	pub, err := ledger.ParseDate(*published)
+	if err != nil {
+		return usageErr("--published: %v", err)
 	}
 	if *format != "" && !contains(formats.Formats, *format) {
 		return usageErr("--format %q: want one of %s", *format, strings.Join(formats.Formats, ", "))
@@ -50,7 +56,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		bar := e.progress("reading "+f+" (bytes)", int(st.Size()))
 		last := int64(0)
-		opt := formats.Options{Status: *status, PlaceKind: *kind, Attribution: *attribution,
+		opt := formats.Options{Status: *status, PlaceKind: *kind, Attribution: *attribution, AssertedBy: *asserted, Published: pub,
 			Progress: func(n, _ int64) { bar.Add(int(n - last)); last = n }}
 		res, err := formats.Read(ctx, m, *format, f, opt)
 		if err == nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,17 +11,6 @@ import (
 	"truce/ledger"
 	"truce/monitor"
 )
-
-// truceIn runs the CLI with stdin and returns stdout and stderr.
-func truceIn(t *testing.T, stdin string, want int, args ...string) (string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, args); code != want {
-		t.Fatalf("truce %s: exit %d, want %d; stderr: %s", strings.Join(args, " "), code, want, errb.String())
-	}
-	return out.String(), errb.String()
-}
 
 func candidates(t *testing.T, db, source string) []*ledger.Claim {
 	t.Helper()
@@ -80,7 +67,22 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 		t.Errorf("review list does not point at the accepted claims the report corroborates:\n%s", list)
 	}
 
-	truce(t, 0, "review", "accept", lachin.ID, kalbajar.ID, "--db", db, "--by", "ana")
+	truce(t, 0, "review", "accept", lachin.ID, "--db", db, "--by", "ana")
+	// the Kalbajar handover is already in the record: the report becomes a further source of it
+	out = truce(t, 0, "review", "corroborate", kalbajar.ID, "--db", db, "--by", "ana")
+	if !strings.Contains(out, "further source of") {
+		t.Fatalf("corroborate: %s", out)
+	}
+	var kb struct {
+		Total  int
+		Claims []*ledger.Claim
+	}
+	if err := json.Unmarshal([]byte(truce(t, 0, "claims", "--db", db, "--place", "kalbajar-district", "--kind", "control", "--actor", "azerbaijan", "--status", "accepted", "--json")), &kb); err != nil {
+		t.Fatal(err)
+	}
+	if kb.Total != 1 || len(kb.Claims[0].Attributions) < 2 || kb.Claims[0].Attributions[len(kb.Claims[0].Attributions)-1].Source != src {
+		t.Errorf("the Kalbajar handover should be one claim with the report as a further source: %+v", kb)
+	}
 	truce(t, 0, "review", "reject", figures[0], "--db", db, "--by", "ana", "--note", "vague")
 	out = truce(t, 0, "review", "edit", aghdam.ID, "--place", "Ağdam", "--db", db, "--by", "ana", "--note", "the town itself")
 	if !strings.Contains(out, "edited as") {
@@ -98,7 +100,7 @@ func TestIngestAndReviewThroughTheCLI(t *testing.T) {
 			edited = c
 		}
 	}
-	if after[lachin.ID].Status != ledger.Accepted || after[kalbajar.ID].Status != ledger.Accepted || after[figures[0]].Status != ledger.Rejected {
+	if after[lachin.ID].Status != ledger.Accepted || after[kalbajar.ID].Status != ledger.Rejected || after[figures[0]].Status != ledger.Rejected {
 		t.Errorf("statuses after review: lachin %s kalbajar %s figure %s", after[lachin.ID].Status, after[kalbajar.ID].Status, after[figures[0]].Status)
 	}
 	if after[aghdam.ID].Status != ledger.Rejected || edited == nil || edited.Status != ledger.Accepted ||

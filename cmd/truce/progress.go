@@ -57,3 +57,17 @@ func (p *progress) Clear() {
 		p.last = time.Time{}
 	}
 }
+
+// Writer counts the bytes written through it as progress.
+func (p *progress) Writer(w io.Writer) io.Writer { return progressWriter{w, p} }
+
+type progressWriter struct {
+	w io.Writer
+	p *progress
+}
+
+func (pw progressWriter) Write(b []byte) (int, error) {
+	n, err := pw.w.Write(b)
+	pw.p.Add(n)
+	return n, err
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -11,12 +12,11 @@ import (
 	"truce/gazetteer"
 	"truce/ledger"
 	"truce/monitor"
-	"truce/store"
 )
 
 func init() {
-	register(&command{name: "review", args: "[list] [--source S] [--unknown] | accept ID... | reject ID... --note N | edit ID [--place P --actor A --from D ...]",
-		summary: "review candidate claims: list them (with the accepted claims they contradict), accept, reject or edit", run: runReview})
+	register(&command{name: "review", args: "[list] [--source S] [--unknown] | accept ID... | reject ID... --note N | edit ID [--place P --actor A --from D ...] | corroborate ID [--of CLAIM]",
+		summary: "review candidate claims: list them (with the accepted claims they contradict or repeat), accept, reject, edit, or corroborate", run: runReview})
 }
 
 func runReview(ctx context.Context, e *env, args []string) error {
@@ -45,6 +45,7 @@ func runReview(ctx context.Context, e *env, args []string) error {
 	high := fs.String("high", "", "edit: figure high")
 	asserted := fs.String("asserted-by", "", "edit: asserting party")
 	cred := fs.Int("credibility", 0, "edit: credibility 1-6")
+	of := fs.String("of", "", "corroborate: the accepted claim the candidate reports again (default: the one review found)")
 	ids, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -67,24 +68,13 @@ func runReview(ctx context.Context, e *env, args []string) error {
 		if len(ids) == 0 {
 			return usageErr("review %s: name at least one claim ID", sub)
 		}
-		status := ledger.Accepted
-		if sub == "reject" {
-			status = ledger.Rejected
-		}
-		var b store.Batch
-		for _, id := range ids {
-			if !m.Index.Has(id) {
-				return fmt.Errorf("claim %s: %w", id, ledger.ErrNotFound)
+		if err := monitor.Decide(ctx, m, ids, sub, *note, *by); err != nil {
+			if errors.Is(err, ledger.ErrConflict) {
+				return exitError{3, err}
 			}
-			if st := m.Index.StatusAt(id, time.Time{}); st != ledger.Candidate {
-				return exitError{3, fmt.Errorf("claim %s is %s, not a candidate: correct it with a new claim (review edit)", id, st)}
-			}
-			b.Reviews = append(b.Reviews, ledger.Review{Claim: id, Status: status, By: *by, Note: *note})
-		}
-		if err := m.Write(ctx, b); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s %s\n", plural(len(ids), "claim", "claims"), map[string]string{ledger.Accepted: "accepted", ledger.Rejected: "rejected"}[status])
+		fmt.Fprintf(e.stdout, "%s %s\n", plural(len(ids), "claim", "claims"), map[string]string{"accept": "accepted", "reject": "rejected"}[sub])
 		return nil
 	case "edit":
 		if len(ids) != 1 {
@@ -105,8 +95,26 @@ func runReview(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s edited as %s (accepted; the candidate is rejected and superseded)\n", ids[0], id)
 		return nil
+	case "corroborate":
+		if len(ids) != 1 {
+			return usageErr("review corroborate: name exactly one claim ID")
+		}
+		var target *ledger.Claim
+		if *of != "" {
+			target = &ledger.Claim{Corroborates: *of}
+		}
+		id, err := monitor.Review(ctx, m, ids[0], "corroborate", *note, target, *by)
+		if err != nil {
+			return err
+		}
+		cs, err := m.Store.Claims(ctx, []string{id})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s recorded as a further source of %s (as %s); it is not counted twice\n", ids[0], cs[0].Corroborates, id)
+		return nil
 	}
-	return usageErr("review %q: want list, accept, reject or edit", sub)
+	return usageErr("review %q: want list, accept, reject, edit or corroborate", sub)
 }
 
 type editFields struct {

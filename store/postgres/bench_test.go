@@ -5,9 +5,11 @@ package postgres
 // Rerun (a durable server, as in production):
 //
 //	TRUCE_PG_DIR=/tmp/truce-pg-bench TRUCE_PG_DURABLE=1 .ci/postgres.sh run \
-//	  sh -c 'go test -run XXX -bench . -benchtime 3x -timeout 60m ./store/postgres/'
+//	  sh -c 'go test -run XXX -bench . -benchtime 1x -timeout 60m ./store/postgres/'
 //
-// TRUCE_BENCH_ROWS changes the size of the bulk load (default 1,000,000).
+// Each benchmark runs its backends back to back, TRUCE_BENCH_ROUNDS times
+// (default 3), so that they share whatever else loads the machine, and
+// reports medians. TRUCE_BENCH_ROWS sizes the bulk load (default 1,000,000).
 
 import (
 	"bufio"
@@ -30,6 +32,13 @@ import (
 	"truce/store/postgres/pgtest"
 	"truce/store/sqlite"
 )
+
+func benchRounds() int {
+	if n, err := strconv.Atoi(os.Getenv("TRUCE_BENCH_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	return 3
+}
 
 func benchRows() int {
 	if n, err := strconv.Atoi(os.Getenv("TRUCE_BENCH_ROWS")); err == nil && n > 0 {
@@ -89,9 +98,7 @@ func theLoad() (store.Batch, []*ledger.Claim) {
 
 // BenchmarkBulkWrite is one Write of the whole event load (an importer's
 // one batch per file) into each backend, beside PostgreSQL's own COPY of the
-// same rows from CSV into a bare table (no keys, indexes or triggers). Each
-// iteration runs the three back to back, so that they share the machine's
-// load; the metrics are medians over iterations (-benchtime 3x: three).
+// same rows from CSV into a bare table (no keys, indexes or triggers).
 func BenchmarkBulkWrite(b *testing.B) {
 	ctx := context.Background()
 	refs, cs := theLoad()
@@ -99,7 +106,7 @@ func BenchmarkBulkWrite(b *testing.B) {
 	writeCSV(b, path, cs)
 	var lite, pg, bare, ratio []float64
 	b.ResetTimer()
-	for range b.N {
+	for range b.N * benchRounds() {
 		d := timeWrite(b, func() store.Store {
 			st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bulk.db"))
 			if err != nil {
@@ -270,54 +277,58 @@ func BenchmarkControlMap(b *testing.B) {
 	ctx := context.Background()
 	refs, cs := controlLoad()
 	day := ledger.DayOf(time.Date(1994, 6, 1, 0, 0, 0, 0, time.UTC))
-	run := func(b *testing.B, open func(b *testing.B) store.Store) {
-		for range b.N {
-			b.StopTimer()
-			st := open(b)
-			if err := st.Write(ctx, refs); err != nil {
-				b.Fatal(err)
-			}
-			if err := st.Write(ctx, store.Batch{Claims: cs}); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+	lite, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "map.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lite.Close()
+	pg, err := Open(ctx, pgtest.Schema(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.Close()
+	stores := []struct {
+		name string
+		st   store.Store
+	}{{"sqlite", lite}, {"postgres", pg}}
+	for _, s := range stores {
+		t0 := time.Now()
+		if err := s.st.Write(ctx, refs); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.st.Write(ctx, store.Batch{Claims: cs}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: 1,000,000 control claims written in %.1fs", s.name, time.Since(t0).Seconds())
+	}
+	loads := map[string][]float64{}
+	maps := map[string][]float64{}
+	b.ResetTimer()
+	for range b.N * benchRounds() {
+		for _, s := range stores {
+			runtime.GC()
 			t0 := time.Now()
-			m, err := monitor.Open(ctx, st)
+			m, err := monitor.Open(ctx, s.st)
 			if err != nil {
 				b.Fatal(err)
 			}
 			loaded := time.Since(t0)
 			runtime.GC() // the load's garbage is not the map's cost
-			const maps = 20
+			const n = 20
 			t1 := time.Now()
-			for range maps {
-				if s := m.Index.State(day, time.Time{}); len(s) != 10000 {
-					b.Fatal(len(s))
+			for range n {
+				if st := m.Index.State(day, time.Time{}); len(st) != 10000 {
+					b.Fatal(len(st))
 				}
 			}
-			mapped := time.Since(t1) / maps
-			b.StopTimer()
-			b.ReportMetric(loaded.Seconds(), "s/load")
-			b.ReportMetric(float64(mapped.Microseconds())/1000, "ms/map")
-			st.Close()
+			mapped := time.Since(t1) / n
+			loads[s.name] = append(loads[s.name], loaded.Seconds())
+			maps[s.name] = append(maps[s.name], float64(mapped.Microseconds())/1000)
+			b.Logf("%s: load %.2fs, map %.1fms", s.name, loaded.Seconds(), float64(mapped.Microseconds())/1000)
 		}
 	}
-	b.Run("sqlite", func(b *testing.B) {
-		run(b, func(b *testing.B) store.Store {
-			st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "map.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return st
-		})
-	})
-	b.Run("postgres", func(b *testing.B) {
-		run(b, func(b *testing.B) store.Store {
-			st, err := Open(ctx, pgtest.Schema(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return st
-		})
-	})
+	for _, s := range stores {
+		b.ReportMetric(median(loads[s.name]), "s-load-"+s.name)
+		b.ReportMetric(median(maps[s.name]), "ms-map-"+s.name)
+	}
 }

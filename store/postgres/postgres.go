@@ -44,10 +44,13 @@ var migrations = []string{schema}
 // SchemaVersion is the schema this build writes.
 var SchemaVersion = len(migrations)
 
-// Advisory lock keys (arbitrary constants, "truce" in ASCII plus a suffix).
+// Advisory locks are taken per schema, so that ledgers kept in separate
+// schemas of one database never wait for each other: the first key says
+// which lock ("tru" in ASCII plus a number), the second is the schema.
 const (
-	lockMigrate int64 = 0x7472756365_01
-	lockAppend  int64 = 0x7472756365_02
+	lockMigrate int32 = 0x74727501
+	lockAppend  int32 = 0x74727502
+	lockSQL           = "SELECT pg_advisory_xact_lock($1::int4, hashtext(current_schema()))"
 )
 
 // copyAbove is the batch size from which rows are sent with COPY.
@@ -103,7 +106,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
+		if _, err := tx.Exec(ctx, lockSQL, lockMigrate); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
@@ -225,10 +228,12 @@ func (r refs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, err
 	return out, rows.Err()
 }
 
+var _ store.AreaRefs = refs{}
+
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockAppend); err != nil {
+		if _, err := tx.Exec(ctx, lockSQL, lockAppend); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
 		if len(b.Claims) < checkAside {

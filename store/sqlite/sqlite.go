@@ -222,43 +222,8 @@ func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
 		}
 	}
 	if len(b.Claims) > 0 {
-		st, err := tx.PrepareContext(ctx, "INSERT INTO claims(id, kind, doc) VALUES (?,?,?)")
-		if err != nil {
+		if err := insertClaims(ctx, tx, b.Claims); err != nil {
 			return err
-		}
-		defer st.Close()
-		// Encoding runs beside the inserts, so that a big batch (an
-		// import of a million rows) keeps two cores busy.
-		docs := make(chan []byte, 1024)
-		stop := make(chan struct{})
-		defer close(stop)
-		var encErr error
-		go func() {
-			defer close(docs)
-			for _, c := range b.Claims {
-				j, err := json.Marshal(c)
-				if err != nil {
-					encErr = fmt.Errorf("claim %s: %w", c.ID, err)
-					return
-				}
-				select {
-				case docs <- j:
-				case <-stop:
-					return
-				}
-			}
-		}()
-		for _, c := range b.Claims {
-			j, ok := <-docs
-			if !ok {
-				return encErr
-			}
-			if _, err := st.ExecContext(ctx, c.ID, c.Kind, string(j)); err != nil {
-				if strings.Contains(err.Error(), "UNIQUE") {
-					return fmt.Errorf("claim %s: %w: already recorded", c.ID, ledger.ErrConflict)
-				}
-				return fmt.Errorf("claim %s: %w", c.ID, err)
-			}
 		}
 	}
 	for _, r := range b.Reviews {
@@ -277,6 +242,78 @@ func (s *Store) Write(ctx context.Context, b store.Batch) (err error) {
 		return fmt.Errorf("write: commit: %w", err)
 	}
 	return nil
+}
+
+// insertClaims appends claims. A big batch (an import of a million rows)
+// keeps two cores busy: JSON encoding runs beside the inserts, and rows go
+// in 64 to a statement, which halves the per-row cost of the driver.
+func insertClaims(ctx context.Context, tx *sql.Tx, claims []*ledger.Claim) error {
+	const perStmt = 64
+	one, err := tx.PrepareContext(ctx, "INSERT INTO claims(id, kind, doc) VALUES (?,?,?)")
+	if err != nil {
+		return err
+	}
+	defer one.Close()
+	var many *sql.Stmt
+	if len(claims) >= perStmt {
+		if many, err = tx.PrepareContext(ctx, "INSERT INTO claims(id, kind, doc) VALUES (?,?,?)"+strings.Repeat(",(?,?,?)", perStmt-1)); err != nil {
+			return err
+		}
+		defer many.Close()
+	}
+	docs := make(chan string, 1024)
+	stop := make(chan struct{})
+	defer close(stop)
+	var encErr error
+	go func() {
+		defer close(docs)
+		for _, c := range claims {
+			j, err := json.Marshal(c)
+			if err != nil {
+				encErr = fmt.Errorf("claim %s: %w", c.ID, err)
+				return
+			}
+			select {
+			case docs <- string(j):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	args := make([]any, 0, 3*perStmt)
+	for i := 0; i < len(claims); {
+		n, st := perStmt, many
+		if len(claims)-i < perStmt {
+			n, st = 1, one
+		}
+		args = args[:0]
+		for _, c := range claims[i : i+n] {
+			doc, ok := <-docs
+			if !ok {
+				return encErr
+			}
+			args = append(args, c.ID, c.Kind, doc)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return claimInsertError(ctx, tx, claims[i:i+n], err)
+		}
+		i += n
+	}
+	return nil
+}
+
+// claimInsertError names the claim an insert failed on: the one already
+// recorded, for a duplicate id.
+func claimInsertError(ctx context.Context, tx *sql.Tx, claims []*ledger.Claim, err error) error {
+	if strings.Contains(err.Error(), "UNIQUE") {
+		for _, c := range claims {
+			if ok, _ := (txRefs{tx}).HasClaim(ctx, c.ID); ok {
+				return fmt.Errorf("claim %s: %w: already recorded", c.ID, ledger.ErrConflict)
+			}
+		}
+		return fmt.Errorf("claim %s: %w: already recorded", claims[0].ID, ledger.ErrConflict)
+	}
+	return fmt.Errorf("claim %s: %w", claims[0].ID, err)
 }
 
 func (s *Store) putSource(ctx context.Context, tx *sql.Tx, src store.SourceText) error {

@@ -393,6 +393,45 @@ func Run(t *testing.T, o Opener) {
 		}
 	})
 
+	t.Run("Corroboration", func(t *testing.T) {
+		m := open(t, o, t0)
+		first := control("co1", "aghdam", "aze", "2020-11-20")
+		again := control("co2", "aghdam", "aze", "2020-11-20")
+		again.Status = ledger.Candidate
+		again.Attributions = []ledger.Attribution{{Source: "deal", Start: 0, End: 11}}
+		if err := m.Write(ctx, store.Batch{Claims: []*ledger.Claim{first, again}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Corroborating(again); got != "co1" {
+			t.Fatalf("corroborating: %q", got)
+		}
+		m.Now = func() time.Time { return t1 }
+		id, err := monitor.Review(ctx, m, "co2", "corroborate", "", nil, "editor")
+		if err != nil || id == "" {
+			t.Fatalf("corroborate: %q %v", id, err)
+		}
+		page, _ := m.Claims(ctx, ledger.Filter{Place: "aghdam", Status: ledger.Accepted}, "")
+		if page.Total != 1 || len(page.Claims[0].Attributions) != 2 || page.Claims[0].Attributions[1].Via != id {
+			t.Fatalf("one fact with two sources wanted, got %d claims: %+v", page.Total, page.Claims)
+		}
+		if st, _ := m.Index.PlaceAt("aghdam", day("2020-11-21"), time.Time{}); st.Disputed || st.Claim != "co1" {
+			t.Fatalf("state after corroboration: %+v", st)
+		}
+		// Before the review, the claim had its one source.
+		cs, _ := m.ClaimsByID(ctx, []string{"co1"}, t0.Add(time.Hour))
+		if len(cs[0].Attributions) != 1 {
+			t.Fatalf("as known before: %d attributions", len(cs[0].Attributions))
+		}
+		// The source of the second report still shows its span.
+		page, _ = m.Claims(ctx, ledger.Filter{Source: "deal"}, "")
+		if page.Total != 2 {
+			t.Fatalf("claims drawn from the second source: %d", page.Total)
+		}
+		if _, err := monitor.Review(ctx, m, "co1", "corroborate", "", nil, "editor"); err == nil {
+			t.Fatal("a claim corroborating itself")
+		}
+	})
+
 	t.Run("Series", func(t *testing.T) {
 		m := open(t, o, t0)
 		a := claim("s2", ledger.KindFigure, "2020-12-01", "2020-12-01", func(c *ledger.Claim) {
