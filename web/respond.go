@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -155,8 +154,6 @@ func decode(r *http.Request, v any) error {
 	}
 	return nil
 }
-
-var _ = slog.Default
 
 // withStatus makes the next body go out with status instead of 200, after
 // the headers writeJSON sets (a WriteHeader before them would drop them).

@@ -14,7 +14,6 @@ import (
 
 	"truce/ledger"
 	"truce/monitor"
-	"truce/store"
 )
 
 // Server holds what handlers need; one per process.
@@ -134,8 +133,6 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 	defer cancel()
 	return srv.Shutdown(sctx)
 }
-
-var _ store.Store = nil
 
 // Routes lists the patterns a server built by New answers.
 func Routes(h http.Handler) []string {
