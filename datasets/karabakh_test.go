@@ -3,33 +3,20 @@ package datasets_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
 	"truce/datasets"
 	"truce/ledger"
 	"truce/monitor"
-	"truce/store/sqlite"
 )
 
 // open loads the shipped case into a fresh SQLite ledger.
 func open(t *testing.T) *monitor.Monitor {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "truce.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Karabakh(t)
 	return m
 }
 

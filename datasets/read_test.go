@@ -9,13 +9,12 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"truce/internal/testledger"
 
 	"truce/datasets"
 	"truce/internal/shared"
 	"truce/ledger"
-	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 // caseFS is the shipped case as a writable in-memory copy, for breaking.
@@ -190,15 +189,7 @@ func TestSpansIntoTheWireReport(t *testing.T) {
 // written in one all-or-nothing write.
 func TestLoadIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "truce.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	b, err := datasets.Read(os.DirFS("."), "karabakh-2020")
 	if err != nil {
 		t.Fatal(err)

@@ -2,32 +2,18 @@ package extract
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
+	"truce/internal/testledger"
 
-	"truce/datasets"
 	"truce/ledger"
-	"truce/monitor"
-	"truce/store/sqlite"
 )
 
 // The AFP report against the embedded Karabakh 2020 gazetteer (not the
 // test one): the same claims, with the dataset's ids.
 func TestAFPWithDataset(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "truce.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Karabakh(t)
 	text := afp(t)
 	rep, err := Ingest(ctx, m, []byte(text), Meta{Name: "afp", Published: ledger.MustDate("2020-12-01")})
 	if err != nil {

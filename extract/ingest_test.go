@@ -7,26 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"truce/internal/testledger"
 
 	"truce/ledger"
 	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 // testMonitor is a real SQLite ledger holding the test gazetteer.
 func testMonitor(t *testing.T) *monitor.Monitor {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "truce.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	r := loadRefs(t)
 	if err := m.Write(ctx, store.Batch{Places: r.Places, Actors: r.Actors, Agreements: r.Agreements}); err != nil {
 		t.Fatal(err)

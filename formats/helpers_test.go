@@ -2,29 +2,19 @@ package formats
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
+	"truce/internal/testledger"
 
 	"truce/internal/shared"
 	"truce/ledger"
 	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 // newMonitor opens a fresh SQLite ledger in a temporary directory.
 func newMonitor(t testing.TB) *monitor.Monitor {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "truce.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	return m
 }
 

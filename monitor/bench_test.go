@@ -3,29 +3,19 @@ package monitor_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
 	"truce/ledger"
-	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 // BenchmarkHistory is one place's full control history (100 claims) read
 // from a SQLite ledger of 1,000 places x 100 claims. Target: < 1 ms.
 func BenchmarkHistory(b *testing.B) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "h.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := testledger.Open(b)
 	batch := store.Batch{Actors: []ledger.Actor{{ID: "a", Kind: "state", Label: "A", Names: []ledger.Name{{Name: "A"}}},
 		{ID: "b", Kind: "state", Label: "B", Names: []ledger.Name{{Name: "B"}}}},
 		Sources: []store.SourceText{{Source: ledger.Source{ID: "s", Kind: "dataset", Title: "synthetic"}}}}

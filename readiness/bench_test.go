@@ -3,17 +3,15 @@ package readiness_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
 	"truce/ledger"
-	"truce/monitor"
 	"truce/readiness"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 // synthetic makes places×perPlace claims: per place five hazardous areas,
@@ -64,16 +62,7 @@ func synthetic(places, perPlace int) []*ledger.Claim {
 // BenchmarkReadiness: every place of a 10,000-place, 500,000-claim ledger
 // at one date, from the book kept in memory.
 func BenchmarkReadiness(b *testing.B) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := testledger.Open(b)
 	cs := synthetic(10000, 50)
 	m.Index.Add(cs...)
 	book := readiness.NewBook()
@@ -112,15 +101,7 @@ func cpuTime() time.Duration {
 // ledger of 1,000 places × 50 claims; compare per place with the book.
 func BenchmarkReadinessStore(b *testing.B) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := testledger.Open(b)
 	const places = 1000
 	batch := store.Batch{Sources: []store.SourceText{{Source: ledger.Source{ID: "s", Kind: "dataset", Title: "synthetic"}, Text: "synthetic"}}}
 	for p := range places {

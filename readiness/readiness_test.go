@@ -4,18 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
-	"truce/datasets"
 	"truce/ledger"
 	"truce/monitor"
 	"truce/readiness"
 	"truce/store"
-	"truce/store/sqlite"
 )
 
 const reportText = "Synthetic district field report: survey, clearance, services and returns."
@@ -27,15 +25,7 @@ func fp(v float64) *float64 { return &v }
 func open(t *testing.T) *monitor.Monitor {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	ref := store.Batch{
 		Places: []ledger.Place{
 			{ID: "north", Kind: "district", Label: "North", Names: []ledger.Name{{Name: "North"}}},
@@ -352,18 +342,7 @@ func contains(l []string, s string) bool {
 // service evidence: every place comes out unknown, none ready.
 func TestKarabakhIsUnknown(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Karabakh(t)
 	b, err := readiness.Of(ctx, m)
 	if err != nil {
 		t.Fatal(err)

@@ -8,17 +8,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
 	"truce/ledger"
 	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 	"truce/store/storetest"
 	"truce/web"
 )
@@ -28,15 +27,7 @@ import (
 func testServer(t *testing.T) (*httptest.Server, *monitor.Monitor) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	b := storetest.Fixture()
 	att := []ledger.Attribution{{Source: "wire", Start: 0, End: 47, Quote: "Armenia handed Aghdam to Azerbaijan on Nov. 20."}}
 	b.Claims = []*ledger.Claim{

@@ -8,17 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
-	"truce/datasets"
 	"truce/internal/shared"
 	"truce/ledger"
-	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 	"truce/web"
 )
 
@@ -31,18 +28,7 @@ func TestIngestAndReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := datasets.Load(ctx, m, datasets.Default); err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Karabakh(t)
 	for tok, role := range map[string]string{"a": "analyst", "e": "editor"} {
 		m.Store.PutToken(ctx, store.Token{Hash: web.HashToken(tok), Name: role, Role: role, CreatedAt: time.Now()})
 	}

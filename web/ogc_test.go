@@ -13,11 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"truce/internal/testledger"
 
 	"truce/internal/shared"
 	"truce/ledger"
-	"truce/monitor"
-	"truce/store/sqlite"
 	"truce/store/storetest"
 	"truce/web"
 )
@@ -32,15 +31,7 @@ const extraPlaces = 30
 func ogcServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ogc.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	b := storetest.Fixture()
 	for i := range b.Places {
 		switch b.Places[i].ID {

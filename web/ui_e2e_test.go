@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"truce/internal/testledger"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -21,7 +22,6 @@ import (
 	"truce/internal/shared"
 	"truce/monitor"
 	"truce/store"
-	"truce/store/sqlite"
 	"truce/web"
 )
 
@@ -30,15 +30,7 @@ import (
 func uiServer(t *testing.T, load func(*testing.T, *monitor.Monitor)) (*httptest.Server, *monitor.Monitor) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ui.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := monitor.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testledger.Open(t)
 	load(t, m)
 	if err := m.Store.PutToken(ctx, store.Token{Hash: web.HashToken("tok-editor"), Name: "ed", Role: "editor", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
