@@ -96,7 +96,7 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-10s %s\n", n, c.summary)
+		fmt.Fprintf(w, "  %-15s %s\n", n, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'truce COMMAND --help' for a command's flags.")
 }
