@@ -107,6 +107,7 @@ func BenchmarkImportACLED(b *testing.B) {
 		b.StopTimer()
 		m := newMonitor(b)
 		b.StartTimer()
+		restore := BulkGC() // as truce import does
 		start, cpu0 := time.Now(), cpuTime()
 		res, err := Read(ctx, m, ACLED, csvPath, Options{})
 		if err != nil {
@@ -117,6 +118,7 @@ func BenchmarkImportACLED(b *testing.B) {
 			b.Fatal(err)
 		}
 		stored, storedCPU := time.Since(start), cpuTime()-cpu0
+		restore()
 		if err := m.Refresh(ctx); err != nil {
 			b.Fatal(err)
 		}

@@ -57,7 +57,7 @@ func Check(ctx context.Context, b Batch, refs Refs) error {
 		}
 		texts[s.ID] = &s.Text
 	}
-	claims := map[string]bool{}
+	claims := make(map[string]bool, len(b.Claims)) // sized once: imports write a million
 	cache := map[string]bool{}
 	exists := func(kind, id string, local map[string]bool, f func(context.Context, string) (bool, error)) error {
 		if id == "" || local[id] || cache[kind+"\x00"+id] {

@@ -38,6 +38,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageErr("--published: %v", err)
 	}
+	defer formats.BulkGC()()
 	if *format != "" && !contains(formats.Formats, *format) {
 		return usageErr("--format %q: want one of %s", *format, strings.Join(formats.Formats, ", "))
 	}

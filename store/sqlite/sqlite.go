@@ -6,6 +6,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	_ "embed"
@@ -267,14 +268,19 @@ func insertClaims(ctx context.Context, tx *sql.Tx, claims []*ledger.Claim) error
 	var encErr error
 	go func() {
 		defer close(docs)
+		// One reused buffer: the string conversion is then the only
+		// allocation per claim (json.Marshal copies its result too).
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		for _, c := range claims {
-			j, err := json.Marshal(c)
-			if err != nil {
+			buf.Reset()
+			if err := enc.Encode(c); err != nil {
 				encErr = fmt.Errorf("claim %s: %w", c.ID, err)
 				return
 			}
+			j := buf.Bytes()
 			select {
-			case docs <- string(j):
+			case docs <- string(j[:len(j)-1]): // without Encode's newline
 			case <-stop:
 				return
 			}
