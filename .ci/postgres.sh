@@ -45,7 +45,7 @@ truce_pg_install() {
 # truce_pg_as runs a command as the server's user: postgres when we are root.
 truce_pg_as() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@") # from a folder the postgres user may enter
 	else
 		"$@"
 	fi
