@@ -69,35 +69,10 @@ func Apply(ctx context.Context, m *monitor.Monitor, id string) (Stats, error) {
 func missing(ctx context.Context, m *monitor.Monitor, b store.Batch) (store.Batch, Stats, error) {
 	var out store.Batch
 	var st Stats
-	same := func(a, b any) bool {
-		x, err1 := json.Marshal(a)
-		y, err2 := json.Marshal(b)
-		return err1 == nil && err2 == nil && string(x) == string(y)
-	}
-	places := map[string]ledger.Place{}
-	for _, p := range m.Places() {
-		places[p.ID] = p
-	}
-	for _, p := range b.Places {
-		if old, ok := places[p.ID]; ok && same(old, p) {
-			st.Skipped++
-			continue
-		}
-		out.Places = append(out.Places, p)
-		st.Places++
-	}
-	actors := map[string]ledger.Actor{}
-	for _, a := range m.Actors() {
-		actors[a.ID] = a
-	}
-	for _, a := range b.Actors {
-		if old, ok := actors[a.ID]; ok && same(old, a) {
-			st.Skipped++
-			continue
-		}
-		out.Actors = append(out.Actors, a)
-		st.Actors++
-	}
+	out.Places = newOrChanged(m.Places(), b.Places, func(p ledger.Place) string { return p.ID }, &st.Skipped)
+	st.Places = len(out.Places)
+	out.Actors = newOrChanged(m.Actors(), b.Actors, func(a ledger.Actor) string { return a.ID }, &st.Skipped)
+	st.Actors = len(out.Actors)
 	for _, s := range b.Sources {
 		_, err := m.Store.Source(ctx, s.ID)
 		switch {
@@ -110,18 +85,8 @@ func missing(ctx context.Context, m *monitor.Monitor, b store.Batch) (store.Batc
 		out.Sources = append(out.Sources, s)
 		st.Sources++
 	}
-	ags := map[string]ledger.Agreement{}
-	for _, a := range m.Agreements() {
-		ags[a.ID] = a
-	}
-	for _, a := range b.Agreements {
-		if old, ok := ags[a.ID]; ok && same(old, a) {
-			st.Skipped++
-			continue
-		}
-		out.Agreements = append(out.Agreements, a)
-		st.Agreements++
-	}
+	out.Agreements = newOrChanged(m.Agreements(), b.Agreements, func(a ledger.Agreement) string { return a.ID }, &st.Skipped)
+	st.Agreements = len(out.Agreements)
 	for _, c := range b.Claims {
 		if m.Index.Has(c.ID) {
 			st.Skipped++
@@ -254,4 +219,28 @@ func readBoundaries(r reader, name string) (map[string]shape, error) {
 		out[p.Place] = s
 	}
 	return out, nil
+}
+
+// newOrChanged keeps the reference data of want that have has not, or has
+// in another version, counting the rest as skipped.
+func newOrChanged[T any](have, want []T, id func(T) string, skipped *int) []T {
+	byID := make(map[string]T, len(have))
+	for _, h := range have {
+		byID[id(h)] = h
+	}
+	var out []T
+	for _, w := range want {
+		if old, ok := byID[id(w)]; ok && sameJSON(old, w) {
+			*skipped++
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
 }
