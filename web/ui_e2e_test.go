@@ -278,6 +278,7 @@ func TestBrowser(t *testing.T) {
 		}
 		accept, edit, reject := cand("lachin-corridor", "azerbaijan", "2020-12-01"), cand("hadrut", "armenia", "2020-10-01"), cand("hadrut", "russia", "2020-10-02")
 		contra := cand("aghdam-district", "armenia", "2020-11-22")
+		same := cand("lachin-district", "azerbaijan", "2020-12-01") // the record already has this handover
 		id := func(sel string) string { return strings.Split(sel, `"`)[1] }
 		open(t, ctx, srv.URL+"/review")
 		waitText(t, ctx, accept, "Azerbaijan controls Lachin corridor")
@@ -289,7 +290,11 @@ func TestBrowser(t *testing.T) {
 		waitText(t, ctx, `#queue-state`, id(accept)+" accepted")
 		run(t, ctx, chromedp.Click(chromedp.CSS(reject+` button.reject`)))
 		waitText(t, ctx, `#queue-state`, id(reject)+" rejected")
+		// The same fact again: a further source of the accepted claim, not a second fact.
+		run(t, ctx, chromedp.Click(chromedp.CSS(same+` button.corroborate`)))
+		waitText(t, ctx, `#queue-state`, id(same)+" recorded as a further source of")
 		// Edit: another actor and start, saved as a new accepted claim.
+
 		run(t, ctx, chromedp.Click(chromedp.CSS(edit+` button.edit`)))
 		eval[bool](t, ctx, fmt.Sprintf(`(() => { const li = document.querySelector(%q);
 			li.querySelector('.f-actor').value = 'azerbaijan'; li.querySelector('.f-from').value = '2020-10-09'; return true; })()`, edit))

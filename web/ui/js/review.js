@@ -106,7 +106,10 @@ async function item(c) {
       e.target.setAttribute('aria-expanded', String(!box.hidden));
       if (!box.hidden) box.querySelector('input, select, textarea').focus();
     } }, 'Edit'),
-    el('button', { type: 'button', class: 'reject', onclick: () => decide(c, 'reject', li) }, 'Reject')), box);
+    el('button', { type: 'button', class: 'reject', onclick: () => decide(c, 'reject', li) }, 'Reject'),
+    // A second report of an accepted fact adds a source to it rather than a second fact.
+    c.corroborates ? el('button', { type: 'button', class: 'corroborate', onclick: () => decide(c, 'corroborate', li),
+      title: 'Record this report as a further source of the accepted claim it repeats' }, 'Same fact: add as a source') : ''), box);
   return li;
 }
 
@@ -167,7 +170,8 @@ async function decide(c, decision, li, form) {
   }
   try {
     const v = await api(`/api/v1/claims/${encodeURIComponent(c.id)}/review`, { method: 'POST', body });
-    const what = decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected' : `edited (new claim ${v.new_claim}, accepted)`;
+    const what = decision === 'accept' ? 'accepted' : decision === 'reject' ? 'rejected'
+      : decision === 'corroborate' ? `recorded as a further source of ${c.corroborates}` : `edited (new claim ${v.new_claim}, accepted)`;
     li.remove();
     $('queue-state').textContent = `${c.id} ${what}.`;
     const next = $('queue').querySelector('button.accept');
