@@ -86,6 +86,23 @@ func (d *Day) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// ParseKnownAt reads a recorded-time horizon: RFC 3339, or a date meaning
+// the end of that day (everything recorded on it counts). "" is now.
+func ParseKnownAt(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := ParseDay(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want YYYY-MM-DD or RFC 3339", s)
+	}
+	return (d + 1).Time().Add(-time.Microsecond), nil
+}
+
 // ParseDay reads an exact YYYY-MM-DD date.
 func ParseDay(s string) (Day, error) {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))

@@ -89,19 +89,14 @@ func (p *params) day(k string, def ledger.Day) ledger.Day {
 
 // knownAt reads a recorded-time horizon: RFC 3339, or a date meaning the end of it.
 func (p *params) knownAt(k string) time.Time {
-	v := p.v.Get(k)
-	if v == "" || p.err != nil {
+	if p.err != nil {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t
-	}
-	d, err := ledger.ParseDay(v)
+	t, err := ledger.ParseKnownAt(p.v.Get(k))
 	if err != nil {
-		p.err = badRequest("%s: want YYYY-MM-DD or RFC 3339", k)
-		return time.Time{}
+		p.err = badRequest("%s: %v", k, err)
 	}
-	return (d + 1).Time().Add(-time.Microsecond)
+	return t
 }
 
 func (p *params) int(k string, def, lo, hi int) int {

@@ -19,8 +19,7 @@ func runAgreement(ctx context.Context, e *env, args []string) error {
 	c := commands["agreement"]
 	fs := e.flags(c)
 	db := e.dbFlags(fs)
-	at := fs.String("at", "", "date of the world, YYYY-MM-DD (default today)")
-	ka := fs.String("known-at", "", "as known at this recorded date")
+	view := viewFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -53,11 +52,7 @@ func runAgreement(ctx context.Context, e *env, args []string) error {
 	default:
 		return usageErr("%d agreements: name one (truce agreement list)", len(ags))
 	}
-	day, err := dayFlag("at", *at)
-	if err != nil {
-		return err
-	}
-	k, err := knownAt(*ka)
+	day, k, err := view.values()
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"truce/formats"
 	"truce/ledger"
@@ -24,7 +23,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	db := e.dbFlags(fs)
 	format := fs.String("format", "", "acled, geojson, hxl or gpkg")
 	at := fs.String("at", "", "YYYY-MM-DD: the state at this date (geojson, gpkg: places with who controls them); acled, hxl: claims valid by then")
-	knownAt := fs.String("known-at", "", "YYYY-MM-DD: as recorded by the end of this date")
+	ka := fs.String("known-at", "", "YYYY-MM-DD: as recorded by the end of this date")
 	out := fs.String("o", "", "output file (default stdout; required for gpkg)")
 	restricted := fs.Bool("include-restricted", false, "include restricted claims and claims from restricted sources (left out by default)")
 	if _, err := parse(fs, args); err != nil {
@@ -38,13 +37,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		opt.At = &d
 	}
-	if *knownAt != "" {
-		d, err := ledger.ParseDay(*knownAt)
-		if err != nil {
-			return usageErr("--known-at: %v", err)
-		}
-		opt.KnownAt = (d + 1).Time().Add(-time.Microsecond)
+	k, err := knownAt(*ka)
+	if err != nil {
+		return err
 	}
+	opt.KnownAt = k
 	var write func(context.Context, io.Writer, *monitor.Monitor, formats.ExportOptions) (int, error)
 	what := "rows"
 	switch *format {

@@ -21,9 +21,8 @@ func runReadiness(ctx context.Context, e *env, args []string) error {
 	c := commands["readiness"]
 	fs := e.flags(c)
 	db := e.dbFlags(fs)
-	at := fs.String("at", "", "date of the world, YYYY-MM-DD (default today)")
+	view := viewFlags(fs)
 	place := fs.String("place", "", "one place: id or any of its names (default: every place with evidence, and every district and settlement)")
-	ka := fs.String("known-at", "", "as known at this recorded date (default: everything recorded)")
 	rulesFile := fs.String("rules", "", "rules file (JSON) replacing the built-in rules; see README")
 	detail := fs.Bool("detail", false, "also list hazardous areas, services and rounds per place")
 	history := fs.Bool("history", false, "with --place: each date up to --at on which the status or its reasons changed")
@@ -31,11 +30,7 @@ func runReadiness(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	day, err := dayFlag("at", *at)
-	if err != nil {
-		return err
-	}
-	k, err := knownAt(*ka)
+	day, k, err := view.values()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -22,17 +23,32 @@ func init() {
 
 // knownAt reads a --known-at value: a date means the end of that day.
 func knownAt(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	d, err := ledger.ParseDay(s)
+	t, err := ledger.ParseKnownAt(s)
 	if err != nil {
-		return time.Time{}, usageErr("--known-at: %v", err)
+		return t, usageErr("--known-at: %v", err)
 	}
-	return (d + 1).Time().Add(-time.Microsecond), nil
+	return t, nil
+}
+
+// viewOpts are the two times every derived view is asked at: a date of the
+// world (--at) and a recorded-time horizon (--known-at).
+type viewOpts struct{ at, knownAt *string }
+
+func viewFlags(fs *flag.FlagSet) viewOpts {
+	return viewOpts{
+		at:      fs.String("at", "", "date of the world, YYYY-MM-DD (default today)"),
+		knownAt: fs.String("known-at", "", "as known at this recorded date, YYYY-MM-DD or RFC 3339 (default: everything recorded)"),
+	}
+}
+
+// values reads the flags: --at defaults to today, --known-at to now.
+func (o viewOpts) values() (ledger.Day, time.Time, error) {
+	day, err := dayFlag("at", *o.at)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	k, err := knownAt(*o.knownAt)
+	return day, k, err
 }
 
 func dayFlag(name, s string) (ledger.Day, error) {
@@ -50,17 +66,12 @@ func runState(ctx context.Context, e *env, args []string) error {
 	c := commands["state"]
 	fs := e.flags(c)
 	db := e.dbFlags(fs)
-	at := fs.String("at", "", "date of the world, YYYY-MM-DD (default today)")
-	ka := fs.String("known-at", "", "as known at this recorded date (default: everything recorded)")
+	view := viewFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	day, err := dayFlag("at", *at)
-	if err != nil {
-		return err
-	}
-	k, err := knownAt(*ka)
+	day, k, err := view.values()
 	if err != nil {
 		return err
 	}
