@@ -54,6 +54,10 @@ type Options struct {
 	// Progress, if set, is called now and then with the bytes parsed and
 	// the file's size.
 	Progress func(done, total int64)
+	// Emit, if set, is handed each run of claims as soon as they are
+	// final (a few thousand at a time), so that a store can write them
+	// while the rest is read (monitor.AppendStream). Its error stops the read.
+	Emit func([]*ledger.Claim) error
 }
 
 func (o *Options) defaults() {
@@ -160,6 +164,9 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	if err != nil {
 		return nil, err
 	}
+	if opt.Progress != nil {
+		opt.Progress(int64(len(data)), int64(len(data))) // read to the end
+	}
 	in.noteRevisions()
 	if n := in.r.newActors; n > 0 {
 		res.notef("created %s named in the file", plural(n, "actor", "actors"))
@@ -173,13 +180,35 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	return res, nil
 }
 
-// Import reads a file and writes it as one batch: all of it or nothing.
+// Import reads a file and writes it as one batch, all of it or nothing,
+// and brings the monitor's claim index up to date.
 func Import(ctx context.Context, m *monitor.Monitor, format, path string, opt Options) (*Result, error) {
-	res, err := Read(ctx, m, format, path, opt)
+	res, err := Append(ctx, m, format, path, opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Write(ctx, res.Batch); err != nil {
+	return res, m.Refresh(ctx)
+}
+
+// Append is Import that leaves the claim index to catch up at the next
+// Refresh (monitor.Append): a one-shot command need not read a million
+// claims back. On a store that streams, the claims are written while the
+// file is read.
+func Append(ctx context.Context, m *monitor.Monitor, format, path string, opt Options) (*Result, error) {
+	var res *Result
+	var readErr error
+	err := m.AppendStream(ctx, func(emit func([]*ledger.Claim) error) (store.Batch, error) {
+		opt.Emit = emit
+		res, readErr = Read(ctx, m, format, path, opt)
+		if readErr != nil {
+			return store.Batch{}, readErr
+		}
+		return res.Batch, nil
+	})
+	if readErr != nil {
+		return nil, readErr // names the file already
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return res, nil
@@ -249,9 +278,21 @@ type input struct {
 	r    *resolver
 	rule string
 
+	emitted            int                      // claims handed to opt.Emit
 	seen               map[string]int           // event id -> line, in this file
 	prior              map[string]*ledger.Claim // event id -> claim of an earlier import
 	revised, unchanged int
+}
+
+// emit hands the claims read since the last call to opt.Emit, once there
+// are enough of them to be worth a trip.
+func (in *input) emit() error {
+	cs := in.res.Batch.Claims[in.emitted:]
+	if in.opt.Emit == nil || len(cs) < 4096 {
+		return nil
+	}
+	in.emitted += len(cs)
+	return in.opt.Emit(cs)
 }
 
 func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *ledger.Claim {

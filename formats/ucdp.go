@@ -120,6 +120,9 @@ func readUCDP(in *input) error {
 			continue
 		}
 		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
+		if err := in.emit(); err != nil {
+			return err
+		}
 	}
 	if in.res.Rows == 0 {
 		return &Error{File: in.name, Line: 2, Msg: "no data rows after the header"}

@@ -6,6 +6,7 @@ package monitor
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -35,7 +36,7 @@ type Monitor struct {
 
 // Open loads the index and reference data from st.
 func Open(ctx context.Context, st store.Store) (*Monitor, error) {
-	m := &Monitor{Store: st, Index: ledger.NewIndex(), Now: func() time.Time { return time.Now().UTC() }}
+	m := &Monitor{Store: st, Index: ledger.NewIndex(), Now: now}
 	if err := m.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -115,9 +116,91 @@ func (m *Monitor) Append(ctx context.Context, b store.Batch) error {
 	return m.loadRefs(ctx)
 }
 
-func (m *Monitor) append(ctx context.Context, b store.Batch) error {
+// AppendStream is Append for a batch that read is still reading: read
+// hands each run of claims it has finished to emit, and returns the whole
+// batch. On a store that streams (PostgreSQL) the claims are written while
+// the rest is read; elsewhere the batch is written when read returns.
+// Either way it is one transaction: a read error writes nothing.
+func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledger.Claim) error) (store.Batch, error)) error {
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	sw, ok := m.Store.(store.Streamer)
+	if !ok {
+		b, err := read(func([]*ledger.Claim) error { return nil })
+		if err != nil {
+			return err
+		}
+		if err := m.append(ctx, b); err != nil {
+			return err
+		}
+		return m.loadRefs(ctx)
+	}
 	now := m.Now()
-	for _, c := range b.Claims {
+	chunks := make(chan []*ledger.Claim, 8)
+	stop := make(chan struct{}) // the writer gave up: emit returns at once
+	done := make(chan struct{})
+	var (
+		batch   store.Batch
+		readErr error
+		emitted int
+	)
+	go func() {
+		defer close(done)
+		defer close(chunks)
+		batch, readErr = read(func(cs []*ledger.Claim) error {
+			m.stamp(cs, now)
+			select {
+			case chunks <- cs:
+				emitted += len(cs)
+				return nil
+			case <-stop:
+				return errors.New("write stopped")
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		if readErr == nil {
+			// What read did not emit goes last; what it did must be the
+			// batch's first claims, in order.
+			if emitted > len(batch.Claims) {
+				readErr = fmt.Errorf("stream: %d claims emitted, %d in the batch", emitted, len(batch.Claims))
+				return
+			}
+			if tail := batch.Claims[emitted:]; len(tail) > 0 {
+				m.stamp(tail, now)
+				select {
+				case chunks <- tail:
+				case <-stop:
+				}
+			}
+		}
+	}()
+	next := func() ([]*ledger.Claim, error) { return <-chunks, nil }
+	rest := func() (store.Batch, error) {
+		<-done
+		if readErr != nil {
+			return store.Batch{}, readErr
+		}
+		for i := range batch.Reviews {
+			if batch.Reviews[i].At.IsZero() {
+				batch.Reviews[i].At = now
+			}
+		}
+		return batch, nil
+	}
+	err := sw.WriteStream(ctx, next, rest)
+	close(stop)
+	<-done
+	if err != nil {
+		return err
+	}
+	return m.loadRefs(ctx)
+}
+
+// stamp gives claims without an id a new ULID, and without a recorded
+// time the time given.
+func (m *Monitor) stamp(cs []*ledger.Claim, now time.Time) {
+	for _, c := range cs {
 		if c.ID == "" {
 			c.ID = m.NewID()
 		}
@@ -125,6 +208,11 @@ func (m *Monitor) append(ctx context.Context, b store.Batch) error {
 			c.RecordedAt = now
 		}
 	}
+}
+
+func (m *Monitor) append(ctx context.Context, b store.Batch) error {
+	now := m.Now()
+	m.stamp(b.Claims, now)
 	for i := range b.Reviews {
 		if b.Reviews[i].At.IsZero() {
 			b.Reviews[i].At = now
@@ -132,6 +220,10 @@ func (m *Monitor) append(ctx context.Context, b store.Batch) error {
 	}
 	return m.Store.Write(ctx, b)
 }
+
+// now is the default clock, to the microsecond: the precision PostgreSQL
+// keeps, so that a recorded time reads back the same from either store.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 var entropy = ulid.Monotonic(rand.Reader, 0)
 var entropyMu sync.Mutex

@@ -55,25 +55,39 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "%v\n", err)
 			continue
 		}
+		// Reading shows bytes read; on PostgreSQL the claims are written
+		// meanwhile. Writing then shows what is left: the checks, the
+		// commit, and on SQLite the whole write.
 		bar := e.progress("reading "+f+" (bytes)", int(st.Size()))
+		var w *progress
 		last := int64(0)
 		opt := formats.Options{Status: *status, PlaceKind: *kind, Attribution: *attribution, AssertedBy: *asserted, Published: pub,
-			Progress: func(n, _ int64) { bar.Add(int(n - last)); last = n }}
-		res, err := formats.Read(ctx, m, *format, f, opt)
-		if err == nil {
-			bar.Add(int(st.Size() - last))
-		}
-		bar.Done()
-		if err == nil && !*dry {
-			w := e.progress("writing "+f+" (claims, places, actors)", 0)
-			err = m.Append(ctx, res.Batch)
+			Progress: func(n, total int64) {
+				bar.Add(int(n - last))
+				last = n
+				if n == total && w == nil && !*dry {
+					bar.Done()
+					w = e.progress("writing "+f+" (claims, places, actors)", 0)
+				}
+			}}
+		var res *formats.Result
+		if *dry {
+			res, err = formats.Read(ctx, m, *format, f, opt)
+		} else {
+			res, err = formats.Append(ctx, m, *format, f, opt)
 			if err == nil && i < len(files)-1 {
 				// A later file may revise this one's events: it needs them
 				// indexed. After the last file the command exits: no refresh.
 				err = m.Refresh(ctx)
 			}
-			w.Add(len(res.Batch.Claims) + len(res.Batch.Places) + len(res.Batch.Actors))
+		}
+		if w != nil {
+			if err == nil {
+				w.Add(len(res.Batch.Claims) + len(res.Batch.Places) + len(res.Batch.Actors))
+			}
 			w.Done()
+		} else {
+			bar.Done()
 		}
 		if err != nil {
 			// The whole file is refused; the others go on.

@@ -21,9 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,9 +35,12 @@ import (
 //go:embed schema.sql
 var schema string
 
+//go:embed claims_columns.sql
+var claimsColumns string
+
 // migrations are applied in order; schema_version records how many ran.
 // Append, never edit.
-var migrations = []string{schema}
+var migrations = []string{schema, claimsColumns}
 
 // SchemaVersion is the schema this build writes.
 var SchemaVersion = len(migrations)
@@ -202,23 +203,19 @@ func (r refs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, err
 	if !ok {
 		return nil, errors.New("area claims: no query method")
 	}
-	rows, err := q.Query(ctx, `SELECT c.doc, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
+	rows, err := q.Query(ctx, `SELECT `+claimSelect+`, (SELECT r.status FROM reviews r WHERE r.claim = c.id ORDER BY r.seq DESC LIMIT 1)
 		FROM claims c WHERE c.kind IN ('hazard', 'land_release')
-		AND coalesce(c.doc->'hazard'->>'area', c.doc->'land_release'->>'area') = $1 ORDER BY c.seq`, area)
+		AND coalesce(c.detail->'hazard'->>'area', c.detail->'land_release'->>'area') = $1 ORDER BY c.seq`, area)
 	if err != nil {
 		return nil, fmt.Errorf("area claims: %w", err)
 	}
 	defer rows.Close()
 	var out []*ledger.Claim
 	for rows.Next() {
-		var doc []byte
 		var st *string
-		if err := rows.Scan(&doc, &st); err != nil {
-			return nil, err
-		}
-		c := new(ledger.Claim)
-		if err := json.Unmarshal(doc, c); err != nil {
-			return nil, fmt.Errorf("area claims: decode: %w", err)
+		_, c, err := scanClaim(withStatus{rows, &st})
+		if err != nil {
+			return nil, fmt.Errorf("area claims: %w", err)
 		}
 		if st != nil {
 			c.Status = *st
@@ -227,6 +224,14 @@ func (r refs) AreaClaims(ctx context.Context, area string) ([]*ledger.Claim, err
 	}
 	return out, rows.Err()
 }
+
+// withStatus scans a claim row followed by one more column.
+type withStatus struct {
+	pgx.Row
+	st **string
+}
+
+func (w withStatus) Scan(dest ...any) error { return w.Row.Scan(append(dest, w.st)...) }
 
 var _ store.AreaRefs = refs{}
 
@@ -262,6 +267,34 @@ func (s *Store) Write(ctx context.Context, b store.Batch) error {
 			return cerr
 		}
 		return err
+	})
+	if err != nil && !store.IsInvalid(err) && !errors.Is(err, ledger.ErrConflict) {
+		return fmt.Errorf("write: %w", err)
+	}
+	return err
+}
+
+var _ store.Streamer = (*Store)(nil)
+
+// WriteStream writes claims with COPY as they are read, then checks the
+// whole batch inside the same transaction and commits only if it passes.
+func (s *Store) WriteStream(ctx context.Context, next func() ([]*ledger.Claim, error), rest func() (store.Batch, error)) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockSQL, lockAppend); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if _, err := copyClaims(ctx, tx, next); err != nil {
+			return err
+		}
+		b, err := rest()
+		if err != nil {
+			return err
+		}
+		if err := store.Check(ctx, b, refs{tx}); err != nil {
+			return err
+		}
+		b.Claims = nil // written above
+		return s.append(ctx, tx, b)
 	})
 	if err != nil && !store.IsInvalid(err) && !errors.Is(err, ledger.ErrConflict) {
 		return fmt.Errorf("write: %w", err)
@@ -327,8 +360,10 @@ func (s *Store) append(ctx context.Context, tx pgx.Tx, b store.Batch) error {
 			return err
 		}
 	}
-	if err := s.putClaims(ctx, tx, b.Claims); err != nil {
-		return err
+	if len(b.Claims) > 0 {
+		if _, err := copyClaims(ctx, tx, chunks(b.Claims)); err != nil {
+			return err
+		}
 	}
 	if len(b.Reviews) >= copyAbove {
 		rows := make([][]any, len(b.Reviews))
@@ -398,136 +433,6 @@ func putSource(ctx context.Context, tx pgx.Tx, src store.SourceText, now time.Ti
 
 // pointSQL makes a place's point from parameters $7 (lon) and $8 (lat).
 const pointSQL = "CASE WHEN $7::float8 IS NOT NULL THEN ST_SetSRID(ST_MakePoint($7::float8, $8::float8), 4326) END"
-
-var claimCols = []string{"id", "kind", "place", "valid_from", "valid_to", "recorded_at", "supersedes", "lon", "lat", "doc"}
-
-// claimRow is a claim as the columns of claimCols.
-func claimRow(c *ledger.Claim) ([]any, error) {
-	doc, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("claim %s: %w", c.ID, err)
-	}
-	var place, from, to, sup, lon, lat any
-	if p := c.Place(); p != "" {
-		place = p
-	}
-	if d := c.Valid.From.First(); d != ledger.MinDay && d != ledger.MaxDay {
-		from = d.Time()
-	}
-	if d := c.Valid.To.Last(); d != ledger.MinDay && d != ledger.MaxDay {
-		to = d.Time()
-	}
-	if c.Supersedes != "" {
-		sup = c.Supersedes
-	}
-	if c.Event != nil && c.Event.Point != nil {
-		lon, lat = c.Event.Point.Lon, c.Event.Point.Lat
-	}
-	return []any{c.ID, c.Kind, place, from, to, c.RecordedAt.UTC(), sup, lon, lat, doc}, nil
-}
-
-func (s *Store) putClaims(ctx context.Context, tx pgx.Tx, cs []*ledger.Claim) error {
-	if len(cs) >= copyAbove {
-		rows := encodeRows(ctx, cs)
-		defer rows.stop()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"claims"}, claimCols, rows); err != nil {
-			return claimErr("", err)
-		}
-		return nil
-	}
-	var q pgx.Batch
-	for _, c := range cs {
-		r, err := claimRow(c)
-		if err != nil {
-			return err
-		}
-		q.Queue("INSERT INTO claims(id, kind, place, valid_from, valid_to, recorded_at, supersedes, lon, lat, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", r...)
-	}
-	if q.Len() == 0 {
-		return nil
-	}
-	br := tx.SendBatch(ctx, &q)
-	for _, c := range cs {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return claimErr(c.ID, err)
-		}
-	}
-	return br.Close()
-}
-
-// encodedRows feeds COPY with claim rows encoded on every core, in order,
-// a few chunks ahead: JSON encoding costs the client as much as parsing
-// costs the server, and a million-claim batch is never held twice in memory.
-type encodedRows struct {
-	chunks <-chan chan encodedChunk
-	cur    encodedChunk
-	i      int
-	err    error
-	done   chan struct{}
-	once   sync.Once
-}
-
-type encodedChunk struct {
-	rows [][]any
-	err  error
-}
-
-func encodeRows(ctx context.Context, cs []*ledger.Claim) *encodedRows {
-	const chunk = 512
-	workers := runtime.GOMAXPROCS(0)
-	r := &encodedRows{done: make(chan struct{}), i: -1}
-	order := make(chan chan encodedChunk, 2*workers) // bounds the work in flight
-	r.chunks = order
-	go func() {
-		defer close(order)
-		for lo := 0; lo < len(cs); lo += chunk {
-			part := cs[lo:min(lo+chunk, len(cs))]
-			res := make(chan encodedChunk, 1)
-			select {
-			case order <- res:
-			case <-r.done:
-				return
-			case <-ctx.Done():
-				return
-			}
-			go func() {
-				var e encodedChunk
-				e.rows = make([][]any, 0, len(part))
-				for _, c := range part {
-					row, err := claimRow(c)
-					if err != nil {
-						e.err = err
-						break
-					}
-					e.rows = append(e.rows, row)
-				}
-				res <- e
-			}()
-		}
-	}()
-	return r
-}
-
-func (r *encodedRows) Next() bool {
-	r.i++
-	for r.i >= len(r.cur.rows) {
-		if r.cur.err != nil {
-			r.err = r.cur.err
-			return false
-		}
-		res, ok := <-r.chunks
-		if !ok {
-			return false
-		}
-		r.cur, r.i = <-res, 0
-	}
-	return true
-}
-
-func (r *encodedRows) Values() ([]any, error) { return r.cur.rows[r.i], nil }
-func (r *encodedRows) Err() error             { return r.err }
-func (r *encodedRows) stop()                  { r.once.Do(func() { close(r.done) }) }
 
 // claimErr names a duplicate claim id as a conflict.
 func claimErr(id string, err error) error {
@@ -651,24 +556,18 @@ func (s *Store) Claims(ctx context.Context, ids []string) ([]*ledger.Claim, erro
 	}
 	const chunk = 10000
 	for lo := 0; lo < len(ids); lo += chunk {
-		rows, err := s.pool.Query(ctx, "SELECT id, doc FROM claims WHERE id = ANY($1)", ids[lo:min(lo+chunk, len(ids))])
+		rows, err := s.pool.Query(ctx, "SELECT "+claimSelect+" FROM claims c WHERE c.id = ANY($1)", ids[lo:min(lo+chunk, len(ids))])
 		if err != nil {
 			return nil, fmt.Errorf("claims: %w", err)
 		}
 		for rows.Next() {
-			var id string
-			var doc []byte
-			if err := rows.Scan(&id, &doc); err != nil {
+			_, c, err := scanClaim(rows)
+			if err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("claims: %w", err)
 			}
-			var c ledger.Claim
-			if err := json.Unmarshal(doc, &c); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("claim %s: decode: %w", id, err)
-			}
-			for _, i := range pos[id] {
-				cc := c
+			for _, i := range pos[c.ID] {
+				cc := *c
 				out[i] = &cc
 			}
 		}
@@ -686,20 +585,15 @@ func (s *Store) Claims(ctx context.Context, ids []string) ([]*ledger.Claim, erro
 }
 
 func (s *Store) Scan(ctx context.Context, after int64, fn func(int64, *ledger.Claim) error) error {
-	rows, err := s.pool.Query(ctx, "SELECT seq, doc FROM claims WHERE seq > $1 ORDER BY seq", after)
+	rows, err := s.pool.Query(ctx, "SELECT "+claimSelect+" FROM claims c WHERE c.seq > $1 ORDER BY c.seq", after)
 	if err != nil {
 		return fmt.Errorf("scan claims: %w", err)
 	}
 	defer rows.Close()
-	var seq int64
-	var doc []byte
 	for rows.Next() {
-		if err := rows.Scan(&seq, &doc); err != nil {
-			return err
-		}
-		c := new(ledger.Claim)
-		if err := json.Unmarshal(doc, c); err != nil {
-			return fmt.Errorf("claim seq %d: decode: %w", seq, err)
+		seq, c, err := scanClaim(rows)
+		if err != nil {
+			return fmt.Errorf("scan claims: %w", err)
 		}
 		if err := fn(seq, c); err != nil {
 			return err

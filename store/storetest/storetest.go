@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -142,6 +143,96 @@ func Run(t *testing.T, o Opener) {
 		}
 		if _, err := m2.Store.Claims(ctx, []string{"nope"}); !errors.Is(err, ledger.ErrNotFound) {
 			t.Fatalf("missing claim: %v", err)
+		}
+	})
+
+	t.Run("ExactRoundTrip", func(t *testing.T) {
+		// Every field of every kind, odd valid times and a recorded time
+		// finer than a microsecond come back exactly, by id and by scan.
+		m := open(t, o, t0)
+		rec := time.Date(2020, 12, 1, 9, 30, 15, 123456789, time.UTC)
+		full := func(c *ledger.Claim) *ledger.Claim {
+			c.RecordedAt, c.AssertedBy, c.Note, c.Rule, c.Confidence, c.Restricted = rec, "rus", "a note\non two lines", "rule-7", 0.75, true
+			c.Attributions = append(c.Attributions, ledger.Attribution{Source: "wire", Start: 0, End: 47,
+				Quote: "Armenia handed Aghdam to Azerbaijan on Nov. 20."})
+			return c
+		}
+		cs := []*ledger.Claim{
+			full(claim("x-control", ledger.KindControl, "<2000", "", func(c *ledger.Claim) {
+				c.Control = &ledger.Control{Place: "aghdam", Actor: "aze", Mode: "capture"}
+			})),
+			full(claim("x-presence", ledger.KindPresence, "2020-11", "2025-11-10", func(c *ledger.Claim) {
+				c.Presence = &ledger.Presence{Place: "corridor", Actor: "rpk", Role: "peacekeeping"}
+			})),
+			full(claim("x-figure", ledger.KindFigure, "2020", "2021", func(c *ledger.Claim) {
+				c.Figure = &ledger.Figure{Metric: "displaced", Place: "aghdam", Actor: "aze", Low: f(1), Best: f(2.5), High: f(3),
+					Qualifier: "about", Unit: "people", Round: "R3", Origin: true}
+			})),
+			full(claim("x-event", ledger.KindEvent, "2020-10-03", "2020-10-05", func(c *ledger.Claim) {
+				c.Event = &ledger.Event{Type: "Battles", SubType: "Armed clash", Actors: []string{"aze", "arm"},
+					Roles: []string{"actor1", "actor2"}, Place: "hadrut", Point: &ledger.Point{Lon: 46.9123456789, Lat: -39.5},
+					GeoPrec: 2, Location: "Hadrut", Fatalities: &ledger.Range{Low: f(0), High: f(12)}, ExternalID: "AZE123",
+					Notes: "Clashes near \"Hadrut\"; 12 killed."}
+			})),
+			full(claim("x-event-bare", ledger.KindEvent, "2020-10", "2020-10", func(c *ledger.Claim) {
+				c.Event = &ledger.Event{Type: "Protests"}
+			})),
+			full(claim("x-statement", ledger.KindStatement, "2020-12-01", "", func(c *ledger.Claim) {
+				c.Statement = &ledger.Statement{Actor: "aze", Position: "demining first", About: "aghdam"}
+			})),
+			full(claim("x-deadline", ledger.KindDeadline, "2020-11-10", "", func(c *ledger.Claim) {
+				c.Deadline = &ledger.Deadline{Provision: "deal/6", Due: ledger.MustDate("2020-11-25")}
+			})),
+			full(claim("x-evidence", ledger.KindEvidence, "", "2020-11-30", func(c *ledger.Claim) {
+				c.Evidence = &ledger.Evidence{Provision: "deal/8", Outcome: "in_progress"}
+			})),
+			full(claim("x-hazard", ledger.KindHazard, "2020-12-01", "", func(c *ledger.Claim) {
+				c.Hazard = &ledger.Hazard{Place: "aghdam", Area: "HA-9", Status: "confirmed", AreaM2: 5000, Devices: 3,
+					Geometry: []byte(`{"type":"Point","coordinates":[46.9,40]}`)}
+			})),
+			full(claim("x-release", ledger.KindRelease, "2021-01-01", "", func(c *ledger.Claim) {
+				c.Release = &ledger.Release{Place: "aghdam", Area: "HA-9", Method: "cleared", AreaM2: 2000, Devices: 2}
+			})),
+			full(claim("x-service", ledger.KindService, "2021-01-01", "", func(c *ledger.Claim) {
+				c.Service = &ledger.Service{Place: "aghdam", Sector: "water", Status: "damaged"}
+			})),
+		}
+		fix := claim("x-fix", ledger.KindControl, "2020-11-20", "", func(c *ledger.Claim) {
+			c.Control = &ledger.Control{Place: "aghdam", Actor: "aze", Mode: "handover"}
+			c.Supersedes, c.RecordedAt = "x-control", t1
+		})
+		again := claim("x-again", ledger.KindControl, "2020-11-20", "", func(c *ledger.Claim) {
+			c.Control = &ledger.Control{Place: "aghdam", Actor: "aze", Mode: "handover"}
+			c.Corroborates, c.RecordedAt = "x-fix", t1
+		})
+		cs = append(cs, fix, again)
+		for _, c := range cs {
+			c.Status = ledger.Candidate
+		}
+		if err := m.Store.Write(ctx, store.Batch{Claims: cs}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		ids := make([]string, len(cs))
+		for i, c := range cs {
+			j, _ := json.Marshal(c)
+			want[c.ID], ids[i] = string(j), c.ID
+		}
+		got, err := m.Store.Claims(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scanned := map[string]*ledger.Claim{}
+		if err := m.Store.Scan(ctx, 0, func(_ int64, c *ledger.Claim) error { scanned[c.ID] = c; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for i, g := range got {
+			for how, c := range map[string]*ledger.Claim{"by id": g, "by scan": scanned[ids[i]]} {
+				j, _ := json.Marshal(c)
+				if string(j) != want[ids[i]] {
+					t.Errorf("%s %s came back as\n%s\nwant\n%s", ids[i], how, j, want[ids[i]])
+				}
+			}
 		}
 	})
 
