@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -169,6 +170,54 @@ func (t *tuples) point(p *ledger.Point) {
 	t.b = binary.LittleEndian.AppendUint64(t.b, math.Float64bits(p.Lat))
 }
 
+// attributions writes the json of encoding/json by hand: it is the one
+// json column every claim has.
+func (t *tuples) attributions(as []ledger.Attribution) {
+	at := len(t.b)
+	t.b = append(t.b, 0, 0, 0, 0) // length, set below
+	if as == nil {
+		t.b = append(t.b, "null"...)
+	} else {
+		t.b = append(t.b, '[')
+		for i, a := range as {
+			if i > 0 {
+				t.b = append(t.b, ',')
+			}
+			t.b = append(t.b, `{"source":`...)
+			t.b = appendJSONString(t.b, a.Source)
+			t.b = append(t.b, `,"start":`...)
+			t.b = strconv.AppendInt(t.b, int64(a.Start), 10)
+			t.b = append(t.b, `,"end":`...)
+			t.b = strconv.AppendInt(t.b, int64(a.End), 10)
+			if a.Quote != "" {
+				t.b = append(t.b, `,"quote":`...)
+				t.b = appendJSONString(t.b, a.Quote)
+			}
+			if a.Via != "" {
+				t.b = append(t.b, `,"via":`...)
+				t.b = appendJSONString(t.b, a.Via)
+			}
+			t.b = append(t.b, '}')
+		}
+		t.b = append(t.b, ']')
+	}
+	binary.BigEndian.PutUint32(t.b[at:], uint32(len(t.b)-at-4))
+}
+
+// appendJSONString quotes s as JSON: as it is when nothing in it needs
+// escaping (ids, most quotes), else by encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
 // plainDate is a date the date columns hold exactly: none, or a day.
 func plainDate(d ledger.Date) bool {
 	return d.IsZero() || d.Prec == ledger.PrecDay && d.Mod == ""
@@ -215,11 +264,7 @@ func (t *tuples) claim(c *ledger.Claim) error {
 		t.float8(c.Confidence)
 	}
 	t.boolean(c.Restricted)
-	att, err := json.Marshal(c.Attributions)
-	if err != nil {
-		return fmt.Errorf("claim %s: %w", c.ID, err)
-	}
-	t.bytes(att)
+	t.attributions(c.Attributions)
 	if e := c.Event; e != nil {
 		t.point(e.Point)
 		t.text(e.Type)
@@ -262,40 +307,57 @@ func (t *tuples) claim(c *ledger.Claim) error {
 
 // copyClaims writes claims with one COPY inside tx, taking them from next
 // until it returns nil. Tuples are encoded a chunk at a time, so a
-// million-claim batch is never held twice in memory.
+// million-claim batch is never held twice in memory. next is always
+// called to the end, even after COPY failed, so that a reader feeding it
+// can finish.
 func copyClaims(ctx context.Context, tx pgx.Tx, next func() ([]*ledger.Claim, error)) (int64, error) {
 	pr, pw := io.Pipe()
+	encoded := make(chan struct{})
 	go func() {
+		defer close(encoded)
 		var t tuples
 		t.header()
+		var failed error
+		fail := func(err error) {
+			if failed == nil {
+				failed = err
+				pw.CloseWithError(err)
+			}
+		}
 		for {
 			cs, err := next()
 			if err != nil {
-				pw.CloseWithError(err)
-				return
+				fail(err)
+				break
 			}
 			if cs == nil {
 				break
 			}
+			if failed != nil {
+				continue // drain
+			}
 			for _, c := range cs {
 				if err := t.claim(c); err != nil {
-					pw.CloseWithError(err)
-					return
+					fail(err)
+					break
 				}
 			}
-			if len(t.b) >= 1<<20 {
+			if failed == nil && len(t.b) >= 1<<20 {
 				if _, err := pw.Write(t.b); err != nil {
-					return // COPY failed: its error is returned below
+					fail(err) // COPY failed: its error is returned below
 				}
 				t.b = t.b[:0]
 			}
 		}
-		t.trailer()
-		_, err := pw.Write(t.b)
-		pw.CloseWithError(err)
+		if failed == nil {
+			t.trailer()
+			_, err := pw.Write(t.b)
+			pw.CloseWithError(err)
+		}
 	}()
 	tag, err := tx.Conn().PgConn().CopyFrom(ctx, pr, copyClaimsSQL)
-	pr.CloseWithError(io.ErrClosedPipe) // stops the encoder if COPY ended first
+	pr.CloseWithError(io.ErrClosedPipe) // COPY ended first: the encoder only drains
+	<-encoded
 	if err != nil {
 		return 0, claimErr("", err)
 	}

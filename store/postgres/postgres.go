@@ -276,21 +276,29 @@ func (s *Store) Write(ctx context.Context, b store.Batch) error {
 
 var _ store.Streamer = (*Store)(nil)
 
-// WriteStream writes claims with COPY as they are read, then checks the
-// whole batch inside the same transaction and commits only if it passes.
+// WriteStream writes claims with COPY as they are read. The batch is
+// checked once the reader is done, on another connection while COPY takes
+// in the last claims, and the transaction commits only if it passes (as
+// Write checks a large batch).
 func (s *Store) WriteStream(ctx context.Context, next func() ([]*ledger.Claim, error), rest func() (store.Batch, error)) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, lockSQL, lockAppend); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
-		if _, err := copyClaims(ctx, tx, next); err != nil {
-			return err
+		var b store.Batch
+		checked := make(chan error, 1)
+		go func() {
+			var err error
+			if b, err = rest(); err == nil {
+				err = store.Check(ctx, b, refs{s.pool})
+			}
+			checked <- err
+		}()
+		_, err := copyClaims(ctx, tx, next)
+		if cerr := <-checked; cerr != nil {
+			return cerr // the reader's error or the check's, before COPY's
 		}
-		b, err := rest()
 		if err != nil {
-			return err
-		}
-		if err := store.Check(ctx, b, refs{tx}); err != nil {
 			return err
 		}
 		b.Claims = nil // written above
