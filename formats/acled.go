@@ -83,6 +83,13 @@ var noteFields = []string{"disorder_type", "civilian_targeting", "source", "sour
 
 func acledNote(t *table, c *acledRow, rec []string) string {
 	var b strings.Builder
+	n := 0
+	for i, j := range c.kept {
+		if j >= 0 {
+			n += len(noteFields[i]) + 3 + len(rec[j])
+		}
+	}
+	b.Grow(n) // one allocation a row
 	for i, j := range c.kept {
 		if j < 0 {
 			continue
@@ -266,6 +273,9 @@ func acledClaim(in *input, t *table, c *acledRow, rec []string) (*ledger.Claim, 
 	}
 	if len(ev.Actors) == 0 {
 		ev.Actors, ev.Roles = nil, nil
+	}
+	if len(ev.Roles) <= 2 && (len(ev.Roles) == 0 || ev.Roles[0] == "actor1") && (len(ev.Roles) < 2 || ev.Roles[1] == "actor2") {
+		ev.Roles = nil // the roles an export assumes without them: kept only when they say more
 	}
 	ev.Place = in.r.eventPlace(rec[c.location], ev.Point, rec[c.admin3], rec[c.admin2], rec[c.admin1])
 	cl := &a.cl

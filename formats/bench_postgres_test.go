@@ -23,6 +23,7 @@ import (
 // back in each of three rounds; it reports medians. Needs
 // TRUCE_TEST_POSTGRES (.ci/postgres.sh). Run it with -benchtime=1x.
 func BenchmarkImportACLEDPostgres(b *testing.B) {
+	defer BulkGC()() // as truce import does
 	n := benchRows()
 	csvPath := filepath.Join(b.TempDir(), "acled.csv")
 	if err := GenerateACLED(csvPath, n); err != nil {

@@ -191,6 +191,7 @@ type Event struct {
 	// Roles, when set, gives each actor's role in the source's coding,
 	// parallel to Actors (ACLED: actor1, assoc_actor_1, actor2,
 	// assoc_actor_2), so that an export writes each back in its column.
+	// Without them the first actor is actor1 (side A), the second actor2.
 	Roles      []string `json:"roles,omitempty"`
 	Place      string   `json:"place,omitempty"`
 	Point      *Point   `json:"point,omitempty"`
