@@ -135,17 +135,12 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 		format = f
 	}
 	res := &Result{File: name, Format: format}
-	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res, rule: "import:" + format}
-	in.src = datasetSource(name, data, format)
-	in.src.Published = opt.Published
-	if format == GeoJSON {
-		// Places are versioned reference data: importing again adds versions.
-	} else if _, err := m.Store.Source(ctx, in.src.ID); err == nil {
-		return nil, fmt.Errorf("%s: %w: this file (source %s) was imported before", name, ledger.ErrConflict, in.src.ID)
-	} else if !errors.Is(err, ledger.ErrNotFound) {
-		return nil, err
-	}
-	in.res.Batch.Sources = []store.SourceText{in.src}
+	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res, rule: "import:" + format, places: format == GeoJSON}
+	// The file's hash names its source; it is taken on another core while
+	// the first rows are read (identify).
+	digest := make(chan [sha256.Size]byte, 1)
+	go func() { digest <- sha256.Sum256(data) }()
+	in.digest = digest
 	in.r = newResolver(m.Gazetteer(), m.Places(), &res.Batch)
 	var err error
 	switch format {
@@ -157,9 +152,13 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 		err = readHXL(in)
 	case GeoJSON:
 		err = readGeoJSON(in)
-		in.res.Batch.Sources = nil // places carry their attribution, not claims
 	default:
 		return nil, fmt.Errorf("format %q: %w: want one of %s", format, ledger.ErrInvalid, strings.Join(Formats, ", "))
+	}
+	if in.digest != nil {
+		if ierr := in.identify(<-in.digest); ierr != nil {
+			return nil, ierr // a file imported before says so first
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -279,6 +278,8 @@ type input struct {
 	rule string
 
 	emitted            int                      // claims handed to opt.Emit
+	digest             <-chan [sha256.Size]byte // the file's hash, until identify takes it
+	places             bool                     // a GeoJSON file: places carry their attribution, no source
 	seen               map[string]int           // event id -> line, in this file
 	prior              map[string]*ledger.Claim // event id -> claim of an earlier import
 	revised, unchanged int
@@ -291,8 +292,43 @@ func (in *input) emit() error {
 	if in.opt.Emit == nil || len(cs) < 4096 {
 		return nil
 	}
+	if in.digest != nil {
+		select {
+		case h := <-in.digest:
+			if err := in.identify(h); err != nil {
+				return err
+			}
+		default:
+			return nil // still hashing: read on
+		}
+	}
 	in.emitted += len(cs)
 	return in.opt.Emit(cs)
+}
+
+// identify names the file's source by its hash: it refuses a file
+// imported before, and gives the claims read so far their source.
+func (in *input) identify(h [sha256.Size]byte) error {
+	in.digest = nil
+	in.src = datasetSource(in.name, h, in.res.Format)
+	in.src.Published = in.opt.Published
+	if in.places {
+		return nil // places are versioned reference data: importing again adds versions
+	}
+	if _, err := in.m.Store.Source(in.ctx, in.src.ID); err == nil {
+		return fmt.Errorf("%s: %w: this file (source %s) was imported before", in.name, ledger.ErrConflict, in.src.ID)
+	} else if !errors.Is(err, ledger.ErrNotFound) {
+		return err
+	}
+	in.res.Batch.Sources = []store.SourceText{in.src}
+	for _, c := range in.res.Batch.Claims {
+		for i := range c.Attributions {
+			if c.Attributions[i].Source == "" {
+				c.Attributions[i].Source = in.src.ID
+			}
+		}
+	}
+	return nil
 }
 
 func (in *input) claim(kind string, valid ledger.Interval, start, end int64) *ledger.Claim {
@@ -313,8 +349,7 @@ func (in *input) fill(c *ledger.Claim, kind string, valid ledger.Interval, start
 // datasetSource is the one source a file's claims cite: its id derives
 // from the file's bytes, so the same file is recognised when imported
 // again; its text is not stored, and spans are byte ranges of the file.
-func datasetSource(name string, data []byte, format string) store.SourceText {
-	h := sha256.Sum256(data)
+func datasetSource(name string, h [sha256.Size]byte, format string) store.SourceText {
 	publisher := map[string]string{ACLED: "ACLED", UCDP: "UCDP"}[format]
 	return store.SourceText{Source: ledger.Source{
 		ID:        "dataset-" + hex.EncodeToString(h[:8]),

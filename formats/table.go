@@ -13,27 +13,23 @@ import (
 // table reads a CSV file row by row and knows, for every row, its line and
 // its byte range in the file (the span a claim cites).
 type table struct {
-	file    string
-	data    []byte
-	base    int64 // bytes skipped before the CSV (a BOM)
-	r       *csv.Reader
-	header  []string
-	cols    map[string]int
-	off     int64 // end of the last record read, in data
-	badUTF8 int   // offset of the first invalid UTF-8 byte, -1 if none
-	rec     []string
-	line    int   // line of the last record
-	start   int64 // byte range of the last record
-	end     int64
+	file   string
+	data   []byte
+	base   int64 // bytes skipped before the CSV (a BOM)
+	r      *csv.Reader
+	header []string
+	cols   map[string]int
+	off    int64 // end of the last record read, in data
+	rec    []string
+	line   int   // line of the last record
+	start  int64 // byte range of the last record
+	end    int64
 }
 
 func newTable(file string, data []byte) (*table, error) {
-	t := &table{file: file, data: data, badUTF8: -1}
+	t := &table{file: file, data: data}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		t.base = 3
-	}
-	if !utf8.Valid(data) {
-		t.badUTF8 = invalidUTF8At(data)
 	}
 	t.r = csv.NewReader(bytes.NewReader(data[t.base:]))
 	t.r.ReuseRecord = true
@@ -96,7 +92,10 @@ func (t *table) read() ([]string, error) {
 	}
 	t.rec = rec
 	t.line, _ = t.r.FieldPos(0)
-	if t.badUTF8 >= 0 && int64(t.badUTF8) < t.end {
+	// Each record is checked as it is read, not the file up front: an
+	// import then starts writing at once.
+	if raw := t.data[t.start:t.end]; !utf8.Valid(raw) {
+		bad := t.start + int64(invalidUTF8At(raw))
 		col := ""
 		for i, f := range rec {
 			if !utf8.ValidString(f) {
@@ -105,7 +104,7 @@ func (t *table) read() ([]string, error) {
 			}
 		}
 		return nil, &Error{File: t.file, Line: t.line, Column: col,
-			Msg: fmt.Sprintf("invalid UTF-8 at byte %d: want UTF-8 text (convert the file, e.g. from Windows-1252)", t.badUTF8)}
+			Msg: fmt.Sprintf("invalid UTF-8 at byte %d: want UTF-8 text (convert the file, e.g. from Windows-1252)", bad)}
 	}
 	if t.end == int64(len(t.data)) && bytes.Count(t.data[t.start:t.end], []byte{'"'})%2 == 1 {
 		return nil, &Error{File: t.file, Line: t.line,

@@ -32,99 +32,258 @@ type AreaRefs interface {
 // Check validates a batch against itself and the stored ledger. It names the
 // first offending claim and what was expected.
 func Check(ctx context.Context, b Batch, refs Refs) error {
-	places := map[string]bool{}
+	k := NewChecker(ctx, refs, b)
+	if err := k.Claims(b.Claims); err != nil {
+		return err
+	}
+	return k.Finish(b)
+}
+
+// Checker is Check for a batch whose claims arrive in chunks while the
+// rest of it is still being read (Streamer): Claims checks each chunk as it
+// comes, and what a claim needs from the rest of the batch (places, actors
+// and sources made in it) is settled by Finish.
+type Checker struct {
+	ctx     context.Context
+	refs    Refs
+	places  map[string]bool // in the batch, when known up front
+	actors  map[string]bool
+	texts   map[string]*string // source id -> text, from the batch or the store
+	claims  map[string]bool    // ids in the batch so far
+	cache   map[string]bool    // kind\x00id found in the store
+	pending map[string]string  // kind\x00id not in the store (yet) -> first claim naming it
+	cites   map[string]*cited  // source not in the store -> what to check against its text
+	known   bool               // places, actors and sources were given up front
+}
+
+// cited is what the claims of a stream ask of a source the batch brings:
+// spans are checked at Finish by their furthest end (a dataset file's
+// million rows cite one source), quotes one by one.
+type cited struct {
+	first  string // claim
+	maxEnd int
+	quoted []quoted
+}
+
+type quoted struct {
+	claim string
+	att   ledger.Attribution
+}
+
+// NewChecker starts checking a write; b gives the places, actors and
+// sources it makes when they are known up front (Write), none when they
+// come with Finish (a stream).
+func NewChecker(ctx context.Context, refs Refs, b Batch) *Checker {
+	k := &Checker{ctx: ctx, refs: refs, places: map[string]bool{}, actors: map[string]bool{}, texts: map[string]*string{},
+		claims: make(map[string]bool, len(b.Claims)), // sized once: imports write a million
+		cache:  map[string]bool{}, pending: map[string]string{}, cites: map[string]*cited{},
+		known: len(b.Places)+len(b.Actors)+len(b.Sources) > 0}
+	k.add(b)
+	return k
+}
+
+func (k *Checker) add(b Batch) {
+	for _, p := range b.Places {
+		k.places[p.ID] = true
+	}
+	for _, a := range b.Actors {
+		k.actors[a.ID] = true
+	}
+	for i := range b.Sources {
+		k.texts[b.Sources[i].ID] = &b.Sources[i].Text
+	}
+}
+
+// exists finds id in the batch or the store; one the store lacks waits
+// for Finish, which looks for it in the rest of the batch.
+func (k *Checker) exists(kind, id, claim string, local map[string]bool, f func(context.Context, string) (bool, error)) error {
+	key := kind + "\x00" + id
+	if id == "" || local[id] || k.cache[key] {
+		return nil
+	}
+	if _, ok := k.pending[key]; ok {
+		return nil
+	}
+	ok, err := f(k.ctx, id)
+	if err != nil {
+		return err
+	}
+	if ok {
+		k.cache[key] = true
+	} else {
+		k.pending[key] = claim
+	}
+	return nil
+}
+
+// Claims checks the next claims of the batch.
+func (k *Checker) Claims(cs []*ledger.Claim) error {
+	for _, c := range cs {
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if k.claims[c.ID] {
+			return fmt.Errorf("claim %s: %w: id appears twice in one write", c.ID, ledger.ErrInvalid)
+		}
+		if err := k.exists("place", c.Place(), c.ID, k.places, k.refs.HasPlace); err != nil {
+			return fmt.Errorf("claim %s: %w", c.ID, err)
+		}
+		if h := c.Figure; h != nil && h.Place != "" {
+			if err := k.exists("place", h.Place, c.ID, k.places, k.refs.HasPlace); err != nil {
+				return fmt.Errorf("claim %s: %w", c.ID, err)
+			}
+		}
+		for _, a := range c.Actors() {
+			if err := k.exists("actor", a, c.ID, k.actors, k.refs.HasActor); err != nil {
+				return fmt.Errorf("claim %s: %w", c.ID, err)
+			}
+		}
+		if err := k.exists("claim", c.Supersedes, c.ID, k.claims, k.refs.HasClaim); err != nil {
+			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
+		}
+		if err := k.exists("claim", c.Corroborates, c.ID, k.claims, k.refs.HasClaim); err != nil {
+			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
+		}
+		for _, a := range c.Attributions {
+			t, ok := k.texts[a.Source]
+			if _, asked := k.cites[a.Source]; !ok && asked { // not in the store
+				k.cite(c.ID, a)
+				continue
+			}
+			if !ok {
+				text, found, err := k.refs.SourceText(k.ctx, a.Source)
+				if err != nil {
+					return err
+				}
+				if !found {
+					if k.known {
+						return fmt.Errorf("claim %s: %w: unknown source %q", c.ID, ledger.ErrInvalid, a.Source)
+					}
+					k.cite(c.ID, a)
+					continue
+				}
+				t = &text
+				k.texts[a.Source] = t
+			}
+			if err := checkSpan(c.ID, a, *t); err != nil {
+				return err
+			}
+		}
+		k.claims[c.ID] = true
+	}
+	return nil
+}
+
+// cite keeps what an attribution asks of a source the batch should bring.
+func (k *Checker) cite(claim string, a ledger.Attribution) {
+	u := k.cites[a.Source]
+	if u == nil {
+		u = &cited{first: claim}
+		k.cites[a.Source] = u
+	}
+	u.maxEnd = max(u.maxEnd, a.End)
+	if a.Quote != "" {
+		u.quoted = append(u.quoted, quoted{claim, a})
+	}
+}
+
+// checkSpan checks that an attribution's span and quote fit its source's
+// text; a dataset row (no stored text) spans bytes of the file instead.
+func checkSpan(claim string, a ledger.Attribution, text string) error {
+	if text == "" {
+		return nil
+	}
+	if a.End > len(text) {
+		return fmt.Errorf("claim %s: %w: span [%d,%d) lies outside source %s (%d bytes)",
+			claim, ledger.ErrInvalid, a.Start, a.End, a.Source, len(text))
+	}
+	if a.Quote != "" && text[a.Start:a.End] != a.Quote {
+		return fmt.Errorf("claim %s: %w: quote does not match source %s at [%d,%d)",
+			claim, ledger.ErrInvalid, a.Source, a.Start, a.End)
+	}
+	return nil
+}
+
+// Finish checks the rest of the batch, whose Claims are every claim given
+// to Claims, and settles what those claims needed from it.
+func (k *Checker) Finish(b Batch) error {
 	for _, p := range b.Places {
 		if p.ID == "" || p.Kind == "" || len(p.Names) == 0 {
 			return fmt.Errorf("place %q: %w: needs id, kind and at least one name", p.ID, ledger.ErrInvalid)
 		}
-		places[p.ID] = true
 	}
-	actors := map[string]bool{}
 	for _, a := range b.Actors {
 		if a.ID == "" || a.Kind == "" || len(a.Names) == 0 {
 			return fmt.Errorf("actor %q: %w: needs id, kind and at least one name", a.ID, ledger.ErrInvalid)
 		}
-		actors[a.ID] = true
 	}
-	texts := map[string]*string{}
-	for i := range b.Sources {
-		s := &b.Sources[i]
+	for _, s := range b.Sources {
 		if s.ID == "" || s.Kind == "" {
 			return fmt.Errorf("source %q: %w: needs id and kind", s.ID, ledger.ErrInvalid)
 		}
 		if s.Reliability != "" && (len(s.Reliability) != 1 || s.Reliability[0] < 'A' || s.Reliability[0] > 'F') {
 			return fmt.Errorf("source %s: %w: reliability %q, want A-F", s.ID, ledger.ErrInvalid, s.Reliability)
 		}
-		texts[s.ID] = &s.Text
 	}
-	claims := make(map[string]bool, len(b.Claims)) // sized once: imports write a million
-	cache := map[string]bool{}
-	exists := func(kind, id string, local map[string]bool, f func(context.Context, string) (bool, error)) error {
-		if id == "" || local[id] || cache[kind+"\x00"+id] {
+	if !k.known {
+		k.add(b)
+	}
+	// What the store lacked must be in the batch; errors name the first
+	// claim in batch order.
+	for _, c := range b.Claims {
+		check := func(kind, id string, local map[string]bool) error {
+			if id == "" || local[id] {
+				return nil
+			}
+			if first, ok := k.pending[kind+"\x00"+id]; ok && first == c.ID {
+				return fmt.Errorf("%w: unknown %s %q", ledger.ErrInvalid, kind, id)
+			}
 			return nil
 		}
-		ok, err := f(ctx, id)
-		if err != nil {
-			return err
+		if len(k.pending) == 0 {
+			break
 		}
-		if !ok {
-			return fmt.Errorf("%w: unknown %s %q", ledger.ErrInvalid, kind, id)
-		}
-		cache[kind+"\x00"+id] = true
-		return nil
-	}
-	for _, c := range b.Claims {
-		if err := c.Validate(); err != nil {
-			return err
-		}
-		if claims[c.ID] {
-			return fmt.Errorf("claim %s: %w: id appears twice in one write", c.ID, ledger.ErrInvalid)
-		}
-		if err := exists("place", c.Place(), places, refs.HasPlace); err != nil {
+		if err := check("place", c.Place(), k.places); err != nil {
 			return fmt.Errorf("claim %s: %w", c.ID, err)
 		}
-		if h := c.Figure; h != nil && h.Place != "" {
-			if err := exists("place", h.Place, places, refs.HasPlace); err != nil {
+		if h := c.Figure; h != nil {
+			if err := check("place", h.Place, k.places); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
 		for _, a := range c.Actors() {
-			if err := exists("actor", a, actors, refs.HasActor); err != nil {
+			if err := check("actor", a, k.actors); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
-		if err := exists("claim", c.Supersedes, claims, refs.HasClaim); err != nil {
+		if err := check("claim", c.Supersedes, k.claims); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
-		if err := exists("claim", c.Corroborates, claims, refs.HasClaim); err != nil {
+		if err := check("claim", c.Corroborates, k.claims); err != nil {
 			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
 		}
-		for _, a := range c.Attributions {
-			t, ok := texts[a.Source]
-			if !ok {
-				text, found, err := refs.SourceText(ctx, a.Source)
-				if err != nil {
-					return err
+	}
+	for src, u := range k.cites {
+		t, ok := k.texts[src]
+		if !ok {
+			return fmt.Errorf("claim %s: %w: unknown source %q", u.first, ledger.ErrInvalid, src)
+		}
+		if *t != "" && u.maxEnd > len(*t) {
+			for _, c := range b.Claims {
+				for _, a := range c.Attributions {
+					if a.Source == src {
+						if err := checkSpan(c.ID, a, *t); err != nil {
+							return err
+						}
+					}
 				}
-				if !found {
-					return fmt.Errorf("claim %s: %w: unknown source %q", c.ID, ledger.ErrInvalid, a.Source)
-				}
-				t = &text
-				texts[a.Source] = t
-			}
-			if *t == "" {
-				continue // a dataset row: its span is into the file, not a stored text
-			}
-			if a.End > len(*t) {
-				return fmt.Errorf("claim %s: %w: span [%d,%d) lies outside source %s (%d bytes)",
-					c.ID, ledger.ErrInvalid, a.Start, a.End, a.Source, len(*t))
-			}
-			if a.Quote != "" && (*t)[a.Start:a.End] != a.Quote {
-				return fmt.Errorf("claim %s: %w: quote does not match source %s at [%d,%d)",
-					c.ID, ledger.ErrInvalid, a.Source, a.Start, a.End)
 			}
 		}
-		claims[c.ID] = true
+		for _, q := range u.quoted {
+			if err := checkSpan(q.claim, q.att, *t); err != nil {
+				return err
+			}
+		}
 	}
 	for _, r := range b.Reviews {
 		switch r.Status {
@@ -135,11 +294,18 @@ func Check(ctx context.Context, b Batch, refs Refs) error {
 		if r.By == "" {
 			return fmt.Errorf("review of %s: %w: reviewer is empty", r.Claim, ledger.ErrInvalid)
 		}
-		if err := exists("claim", r.Claim, claims, refs.HasClaim); err != nil {
-			return fmt.Errorf("review: %w", err)
+		if r.Claim == "" || k.claims[r.Claim] {
+			continue
+		}
+		ok, err := k.refs.HasClaim(k.ctx, r.Claim)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("review: %w: unknown claim %q", ledger.ErrInvalid, r.Claim)
 		}
 	}
-	return checkAreas(ctx, b, refs)
+	return checkAreas(k.ctx, b, k.refs)
 }
 
 // IsInvalid reports whether err is a refused input rather than a failure.

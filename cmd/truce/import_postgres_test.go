@@ -92,7 +92,12 @@ func TestImportPostgres(t *testing.T) {
 		return n
 	}
 	before := count()
-	_, errs := truceIn(t, "", 3, "import", "--postgres", pg, bad)
+	// The same file again: refused once its hash is known, mid-stream.
+	code, _, errs := runCmd(t, "import", "--postgres", pg, acled)
+	if code == 0 || !strings.Contains(errs, "imported before") {
+		t.Errorf("second import: exit %d, %s", code, errs)
+	}
+	_, errs = truceIn(t, "", 3, "import", "--postgres", pg, bad)
 	if !strings.Contains(errs, bad+`:8000: column event_date: "2022-02-30"`) {
 		t.Errorf("refused file: %s", errs)
 	}

@@ -276,27 +276,47 @@ func (s *Store) Write(ctx context.Context, b store.Batch) error {
 
 var _ store.Streamer = (*Store)(nil)
 
-// WriteStream writes claims with COPY as they are read. The batch is
-// checked once the reader is done, on another connection while COPY takes
-// in the last claims, and the transaction commits only if it passes (as
-// Write checks a large batch).
+// WriteStream writes claims with COPY as they are read, and checks them on
+// another connection as they pass (store.Checker); the rest of the batch is
+// checked once the reader is done, and the transaction commits only if
+// everything passed.
 func (s *Store) WriteStream(ctx context.Context, next func() ([]*ledger.Claim, error), rest func() (store.Batch, error)) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, lockSQL, lockAppend); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
+		// The other connection sees what is committed, which cannot change
+		// while this transaction holds the lock.
+		k := store.NewChecker(ctx, refs{s.pool}, store.Batch{})
+		toCheck := make(chan []*ledger.Claim, 8)
 		var b store.Batch
 		checked := make(chan error, 1)
 		go func() {
 			var err error
-			if b, err = rest(); err == nil {
-				err = store.Check(ctx, b, refs{s.pool})
+			for cs := range toCheck {
+				if err == nil {
+					err = k.Claims(cs)
+				}
+			}
+			rb, rerr := rest()
+			switch {
+			case rerr != nil:
+				err = rerr // the reader's error comes first
+			case err == nil:
+				b, err = rb, k.Finish(rb)
 			}
 			checked <- err
 		}()
-		_, err := copyClaims(ctx, tx, next)
+		_, err := copyClaims(ctx, tx, func() ([]*ledger.Claim, error) {
+			cs, err := next()
+			if len(cs) > 0 {
+				toCheck <- cs
+			}
+			return cs, err
+		})
+		close(toCheck)
 		if cerr := <-checked; cerr != nil {
-			return cerr // the reader's error or the check's, before COPY's
+			return cerr
 		}
 		if err != nil {
 			return err

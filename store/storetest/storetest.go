@@ -641,6 +641,75 @@ func Run(t *testing.T, o Opener) {
 		}
 	})
 
+	t.Run("Stream", func(t *testing.T) {
+		// A batch read while it is written (monitor.AppendStream): claims
+		// come in chunks before the actors and sources they name. A store
+		// that streams (PostgreSQL) checks them as they pass; either way a
+		// refused batch writes nothing.
+		m := open(t, o, t0)
+		text := "Peacekeepers entered Lachin on 26 November."
+		cite := func(id string, a ledger.Attribution) *ledger.Claim {
+			return claim(id, ledger.KindPresence, "2020-11-26", "", func(c *ledger.Claim) {
+				c.Presence = &ledger.Presence{Place: "corridor", Actor: "rpk2", Role: "peacekeeping"}
+				c.Attributions = []ledger.Attribution{a}
+			})
+		}
+		good := ledger.Attribution{Source: "rep", Start: 0, End: 12, Quote: "Peacekeepers"}
+		stream := func(src string, cs []*ledger.Claim, actor bool, fail error) error {
+			b := store.Batch{Claims: cs, Sources: []store.SourceText{{Source: ledger.Source{ID: src, Kind: "news"}, Text: text}}}
+			if actor {
+				b.Actors = []ledger.Actor{{ID: "rpk2", Kind: "peacekeeping force", Label: "Contingent", Names: []ledger.Name{{Name: "Contingent"}}}}
+			}
+			return m.AppendStream(ctx, func(emit func([]*ledger.Claim) error) (store.Batch, error) {
+				for i := 0; i < len(cs); i += 2 {
+					if err := emit(cs[i:min(i+2, len(cs))]); err != nil {
+						return store.Batch{}, err
+					}
+				}
+				return b, fail
+			})
+		}
+		var n int
+		count := func() int {
+			n = 0
+			if err := m.Store.Scan(ctx, 0, func(int64, *ledger.Claim) error { n++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		for _, tc := range []struct {
+			name  string
+			cs    []*ledger.Claim
+			actor bool
+			fail  error
+			want  string
+		}{
+			{"quote", []*ledger.Claim{cite("s1", good), cite("s2", ledger.Attribution{Source: "rep", Start: 13, End: 20, Quote: "Lachin!"})}, true, nil, "claim s2: invalid: quote does not match"},
+			{"span", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", ledger.Attribution{Source: "rep", Start: 0, End: 400})}, true, nil, "claim s3: invalid: span [0,400) lies outside"},
+			{"actor", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good)}, false, nil, `claim s1: invalid: unknown actor "rpk2"`},
+			{"source", []*ledger.Claim{cite("s1", good), cite("s2", ledger.Attribution{Source: "elsewhere", End: 3})}, true, nil, `claim s2: invalid: unknown source "elsewhere"`},
+			{"reader", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good)}, true, errors.New("line 9: bad date"), "line 9: bad date"},
+		} {
+			err := stream("rep", tc.cs, tc.actor, tc.fail)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+			}
+			if _, err := m.Store.Source(ctx, "rep"); !errors.Is(err, ledger.ErrNotFound) {
+				t.Errorf("%s: the source was written: %v", tc.name, err)
+			}
+			if count() != before {
+				t.Errorf("%s: %d claims written", tc.name, n-before)
+			}
+		}
+		if err := stream("rep", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good)}, true, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := m.Store.Claims(ctx, []string{"s1", "s2", "s3"}); err != nil || got[2].Presence.Actor != "rpk2" {
+			t.Fatalf("streamed claims: %v %v", got, err)
+		}
+	})
+
 	t.Run("SourceOnce", func(t *testing.T) {
 		m := open(t, o, t0)
 		b := Fixture()
