@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -114,15 +115,62 @@ func (e *Error) Unwrap() error { return ledger.ErrInvalid }
 // Read reads a file of the given format (detected from its start when
 // empty) into a batch against the monitor's gazetteer, without writing.
 func Read(ctx context.Context, m *monitor.Monitor, format, path string, opt Options) (*Result, error) {
-	data, err := os.ReadFile(path)
+	data, digest, err := readHashing(path)
 	if err != nil {
 		return nil, err
 	}
-	return ReadBytes(ctx, m, format, path, data, opt)
+	return readBytes(ctx, m, format, path, data, digest, opt)
+}
+
+// readHashing reads a file and hashes it as it comes in, so that the
+// hash, which names the file's source, is ready soon after the last byte.
+func readHashing(path string) ([]byte, <-chan [sha256.Size]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	data := make([]byte, 0, st.Size()+1)
+	read := make(chan []byte, 16)
+	digest := make(chan [sha256.Size]byte, 1)
+	go func() {
+		h := sha256.New()
+		for b := range read {
+			h.Write(b)
+		}
+		var sum [sha256.Size]byte
+		digest <- [sha256.Size]byte(h.Sum(sum[:0]))
+	}()
+	defer close(read)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew since Stat
+		}
+		n, err := f.Read(data[len(data):min(cap(data), len(data)+4<<20)])
+		read <- data[len(data) : len(data)+n]
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, digest, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
 }
 
 // ReadBytes is Read over a file's bytes; name is used in messages.
 func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, data []byte, opt Options) (*Result, error) {
+	digest := make(chan [sha256.Size]byte, 1)
+	go func() { digest <- sha256.Sum256(data) }()
+	return readBytes(ctx, m, format, name, data, digest, opt)
+}
+
+// readBytes reads data, whose hash comes on digest.
+func readBytes(ctx context.Context, m *monitor.Monitor, format, name string, data []byte, digest <-chan [sha256.Size]byte, opt Options) (*Result, error) {
 	opt.defaults()
 	if opt.Status != ledger.Candidate && opt.Status != ledger.Accepted {
 		return nil, fmt.Errorf("status %q: %w: want candidate or accepted", opt.Status, ledger.ErrInvalid)
@@ -138,8 +186,6 @@ func ReadBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	in := &input{ctx: ctx, m: m, name: name, data: data, opt: opt, res: res, rule: "import:" + format, places: format == GeoJSON}
 	// The file's hash names its source; it is taken on another core while
 	// the first rows are read (identify).
-	digest := make(chan [sha256.Size]byte, 1)
-	go func() { digest <- sha256.Sum256(data) }()
 	in.digest = digest
 	in.r = newResolver(m.Gazetteer(), m.Places(), &res.Batch)
 	var err error

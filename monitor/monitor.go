@@ -136,7 +136,7 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 		return m.loadRefs(ctx)
 	}
 	now := m.Now()
-	chunks := make(chan []*ledger.Claim, 8)
+	chunks := make(chan []*ledger.Claim, 2)
 	stop := make(chan struct{}) // the writer gave up: emit returns at once
 	done := make(chan struct{})
 	var (

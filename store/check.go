@@ -228,9 +228,21 @@ func (k *Checker) Finish(b Batch) error {
 	if !k.known {
 		k.add(b)
 	}
-	// What the store lacked must be in the batch; errors name the first
-	// claim in batch order.
+	// What the store lacked must be in the batch; an error names the first
+	// claim in batch order that asked for what is in neither.
+	local := map[string]map[string]bool{"place": k.places, "actor": k.actors, "claim": k.claims}
+	missing := false
+	for key := range k.pending {
+		kind, id, _ := strings.Cut(key, "\x00")
+		if !local[kind][id] {
+			missing = true
+			break
+		}
+	}
 	for _, c := range b.Claims {
+		if !missing {
+			break
+		}
 		check := func(kind, id string, local map[string]bool) error {
 			if id == "" || local[id] {
 				return nil
@@ -239,9 +251,6 @@ func (k *Checker) Finish(b Batch) error {
 				return fmt.Errorf("%w: unknown %s %q", ledger.ErrInvalid, kind, id)
 			}
 			return nil
-		}
-		if len(k.pending) == 0 {
-			break
 		}
 		if err := check("place", c.Place(), k.places); err != nil {
 			return fmt.Errorf("claim %s: %w", c.ID, err)
