@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"truce/ledger"
@@ -49,9 +50,9 @@ type Checker struct {
 	places  map[string]bool // in the batch, when known up front
 	actors  map[string]bool
 	texts   map[string]*string // source id -> text, from the batch or the store
-	claims  map[string]bool    // ids in the batch so far
-	cache   map[string]bool    // kind\x00id found in the store
-	pending map[string]string  // kind\x00id not in the store (yet) -> first claim naming it
+	claims  idSet              // ids in the batch so far
+	cache   map[ref]bool       // found in the store
+	pending map[ref]string     // not in the store (yet) -> first claim naming it
 	cites   map[string]*cited  // source not in the store -> what to check against its text
 	known   bool               // places, actors and sources were given up front
 }
@@ -75,8 +76,7 @@ type quoted struct {
 // come with Finish (a stream).
 func NewChecker(ctx context.Context, refs Refs, b Batch) *Checker {
 	k := &Checker{ctx: ctx, refs: refs, places: map[string]bool{}, actors: map[string]bool{}, texts: map[string]*string{},
-		claims: make(map[string]bool, len(b.Claims)), // sized once: imports write a million
-		cache:  map[string]bool{}, pending: map[string]string{}, cites: map[string]*cited{},
+		cache: map[ref]bool{}, pending: map[ref]string{}, cites: map[string]*cited{},
 		known: len(b.Places)+len(b.Actors)+len(b.Sources) > 0}
 	k.add(b)
 	return k
@@ -94,14 +94,63 @@ func (k *Checker) add(b Batch) {
 	}
 }
 
+func (k *Checker) hasPlace(id string) bool { return k.places[id] }
+func (k *Checker) hasActor(id string) bool { return k.actors[id] }
+
+// idSet holds a batch's claim ids: a sorted slice while they come in
+// increasing order (the ULIDs the monitor makes, a million for an
+// import), a map from the first that does not.
+type idSet struct {
+	ids []string
+	set map[string]bool
+}
+
+func (s *idSet) has(id string) bool {
+	if s.set != nil {
+		return s.set[id]
+	}
+	_, ok := slices.BinarySearch(s.ids, id)
+	return ok
+}
+
+// fresh reports that id is not in the set, at the cost of one comparison
+// while ids increase.
+func (s *idSet) fresh(id string) bool {
+	if n := len(s.ids); s.set == nil && (n == 0 || s.ids[n-1] < id) {
+		return true
+	}
+	return !s.has(id)
+}
+
+func (s *idSet) add(id string) {
+	if n := len(s.ids); s.set == nil && (n == 0 || s.ids[n-1] < id) {
+		s.ids = append(s.ids, id)
+		return
+	}
+	if s.set == nil {
+		s.set = make(map[string]bool, 2*len(s.ids))
+		for _, x := range s.ids {
+			s.set[x] = true
+		}
+		s.ids = nil
+	}
+	s.set[id] = true
+}
+
+// ref is a place, actor or claim a claim names.
+type ref struct{ kind, id string }
+
 // exists finds id in the batch or the store; one the store lacks waits
 // for Finish, which looks for it in the rest of the batch.
-func (k *Checker) exists(kind, id, claim string, local map[string]bool, f func(context.Context, string) (bool, error)) error {
-	key := kind + "\x00" + id
-	if id == "" || local[id] || k.cache[key] {
+func (k *Checker) exists(kind, id, claim string, local func(string) bool, f func(context.Context, string) (bool, error)) error {
+	if id == "" || local(id) {
 		return nil
 	}
-	if _, ok := k.pending[key]; ok {
+	r := ref{kind, id}
+	if k.cache[r] {
+		return nil
+	}
+	if _, ok := k.pending[r]; ok {
 		return nil
 	}
 	ok, err := f(k.ctx, id)
@@ -109,9 +158,9 @@ func (k *Checker) exists(kind, id, claim string, local map[string]bool, f func(c
 		return err
 	}
 	if ok {
-		k.cache[key] = true
+		k.cache[r] = true
 	} else {
-		k.pending[key] = claim
+		k.pending[r] = claim
 	}
 	return nil
 }
@@ -122,26 +171,26 @@ func (k *Checker) Claims(cs []*ledger.Claim) error {
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if k.claims[c.ID] {
+		if !k.claims.fresh(c.ID) {
 			return fmt.Errorf("claim %s: %w: id appears twice in one write", c.ID, ledger.ErrInvalid)
 		}
-		if err := k.exists("place", c.Place(), c.ID, k.places, k.refs.HasPlace); err != nil {
+		if err := k.exists("place", c.Place(), c.ID, k.hasPlace, k.refs.HasPlace); err != nil {
 			return fmt.Errorf("claim %s: %w", c.ID, err)
 		}
 		if h := c.Figure; h != nil && h.Place != "" {
-			if err := k.exists("place", h.Place, c.ID, k.places, k.refs.HasPlace); err != nil {
+			if err := k.exists("place", h.Place, c.ID, k.hasPlace, k.refs.HasPlace); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
 		for _, a := range c.Actors() {
-			if err := k.exists("actor", a, c.ID, k.actors, k.refs.HasActor); err != nil {
+			if err := k.exists("actor", a, c.ID, k.hasActor, k.refs.HasActor); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
-		if err := k.exists("claim", c.Supersedes, c.ID, k.claims, k.refs.HasClaim); err != nil {
+		if err := k.exists("claim", c.Supersedes, c.ID, k.claims.has, k.refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
-		if err := k.exists("claim", c.Corroborates, c.ID, k.claims, k.refs.HasClaim); err != nil {
+		if err := k.exists("claim", c.Corroborates, c.ID, k.claims.has, k.refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
 		}
 		for _, a := range c.Attributions {
@@ -169,7 +218,7 @@ func (k *Checker) Claims(cs []*ledger.Claim) error {
 				return err
 			}
 		}
-		k.claims[c.ID] = true
+		k.claims.add(c.ID)
 	}
 	return nil
 }
@@ -230,11 +279,10 @@ func (k *Checker) Finish(b Batch) error {
 	}
 	// What the store lacked must be in the batch; an error names the first
 	// claim in batch order that asked for what is in neither.
-	local := map[string]map[string]bool{"place": k.places, "actor": k.actors, "claim": k.claims}
+	local := map[string]func(string) bool{"place": k.hasPlace, "actor": k.hasActor, "claim": k.claims.has}
 	missing := false
-	for key := range k.pending {
-		kind, id, _ := strings.Cut(key, "\x00")
-		if !local[kind][id] {
+	for r := range k.pending {
+		if !local[r.kind](r.id) {
 			missing = true
 			break
 		}
@@ -243,32 +291,32 @@ func (k *Checker) Finish(b Batch) error {
 		if !missing {
 			break
 		}
-		check := func(kind, id string, local map[string]bool) error {
-			if id == "" || local[id] {
+		check := func(kind, id string, local func(string) bool) error {
+			if id == "" || local(id) {
 				return nil
 			}
-			if first, ok := k.pending[kind+"\x00"+id]; ok && first == c.ID {
+			if first, ok := k.pending[ref{kind, id}]; ok && first == c.ID {
 				return fmt.Errorf("%w: unknown %s %q", ledger.ErrInvalid, kind, id)
 			}
 			return nil
 		}
-		if err := check("place", c.Place(), k.places); err != nil {
+		if err := check("place", c.Place(), k.hasPlace); err != nil {
 			return fmt.Errorf("claim %s: %w", c.ID, err)
 		}
 		if h := c.Figure; h != nil {
-			if err := check("place", h.Place, k.places); err != nil {
+			if err := check("place", h.Place, k.hasPlace); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
 		for _, a := range c.Actors() {
-			if err := check("actor", a, k.actors); err != nil {
+			if err := check("actor", a, k.hasActor); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
-		if err := check("claim", c.Supersedes, k.claims); err != nil {
+		if err := check("claim", c.Supersedes, k.claims.has); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
-		if err := check("claim", c.Corroborates, k.claims); err != nil {
+		if err := check("claim", c.Corroborates, k.claims.has); err != nil {
 			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
 		}
 	}
@@ -303,7 +351,7 @@ func (k *Checker) Finish(b Batch) error {
 		if r.By == "" {
 			return fmt.Errorf("review of %s: %w: reviewer is empty", r.Claim, ledger.ErrInvalid)
 		}
-		if r.Claim == "" || k.claims[r.Claim] {
+		if r.Claim == "" || k.claims.has(r.Claim) {
 			continue
 		}
 		ok, err := k.refs.HasClaim(k.ctx, r.Claim)

@@ -689,6 +689,7 @@ func Run(t *testing.T, o Opener) {
 			{"span", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", ledger.Attribution{Source: "rep", Start: 0, End: 400})}, true, nil, "claim s3: invalid: span [0,400) lies outside"},
 			{"actor", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good)}, false, nil, `claim s1: invalid: unknown actor "rpk2"`},
 			{"source", []*ledger.Claim{cite("s1", good), cite("s2", ledger.Attribution{Source: "elsewhere", End: 3})}, true, nil, `claim s2: invalid: unknown source "elsewhere"`},
+			{"twice", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good), cite("s2", good)}, true, nil, "claim s2: invalid: id appears twice in one write"},
 			{"reader", []*ledger.Claim{cite("s1", good), cite("s2", good), cite("s3", good)}, true, errors.New("line 9: bad date"), "line 9: bad date"},
 		} {
 			err := stream("rep", tc.cs, tc.actor, tc.fail)
