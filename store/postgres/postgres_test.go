@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -406,5 +407,63 @@ func TestBulk(t *testing.T) {
 	n := 0
 	if err := s.Scan(ctx, 0, func(int64, *ledger.Claim) error { n++; return nil }); err != nil || n != 14000 {
 		t.Fatalf("%d claims after the big batch: %v", n, err)
+	}
+}
+
+// TestReadmeSQL runs the SQL of README's "The tables, for GIS users" as
+// written, on a ledger where each query has something to find.
+func TestReadmeSQL(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.Schema(t))
+	b := storetest.Fixture()
+	b.Places[1].Geometry = []byte(`{"type":"Polygon","coordinates":[[[45.9,39.9],[46.6,39.9],[46.6,40.3],[45.9,40.3],[45.9,39.9]]]}`)
+	if err := s.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	ev := &ledger.Claim{ID: "e1", Kind: ledger.KindEvent, Valid: ledger.Interval{From: ledger.MustDate("2020-10-12"), To: ledger.MustDate("2020-10-12")},
+		Attributions: []ledger.Attribution{{Source: "wire", End: 5}}, RecordedBy: "t", RecordedAt: time.Now(), Status: ledger.Accepted, Credibility: 3,
+		Event: &ledger.Event{Type: "Battles", Place: "kalbajar", Point: &ledger.Point{Lon: 46.1, Lat: 40.1}, Fatalities: &ledger.Range{Best: new(4.0)}}}
+	if err := s.Write(ctx, store.Batch{Claims: []*ledger.Claim{ev, claim("c1", "aghdam", "aze")}}); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### The tables, for GIS users")
+	section, _, _ = strings.Cut(section, "\n### ")
+	blocks := strings.Split(section, "```sql\n")[1:]
+	if !ok || len(blocks) < 4 {
+		t.Fatalf("README: %d SQL examples in the GIS section", len(blocks))
+	}
+	for _, blk := range blocks {
+		q, _, _ := strings.Cut(blk, "```")
+		for _, stmt := range strings.SplitAfter(strings.TrimSpace(q), ";") {
+			stmt = strings.TrimSpace(stmt)
+			if stmt == "" {
+				continue
+			}
+			if !strings.HasPrefix(stmt, "SELECT") {
+				if err := s.Exec(ctx, stmt); err != nil {
+					t.Fatalf("%s\n%v", stmt, err)
+				}
+				if view, ok := strings.CutPrefix(stmt, "CREATE VIEW "); ok {
+					stmt = "SELECT * FROM " + strings.Fields(view)[0]
+				} else {
+					continue
+				}
+			}
+			rows, err := s.Pool().Query(ctx, stmt)
+			if err != nil {
+				t.Fatalf("%s\n%v", stmt, err)
+			}
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			if rows.Close(); rows.Err() != nil || n == 0 {
+				t.Errorf("%s\n%d rows, %v", stmt, n, rows.Err())
+			}
+		}
 	}
 }
