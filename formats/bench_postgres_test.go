@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,8 +22,8 @@ import (
 // into
 // a new SQLite ledger and into a new PostgreSQL one, and loads the same file
 // with PostgreSQL's own COPY into a bare table of 31 text columns, back to
-// back in each of three rounds, each PostgreSQL load from a checkpoint; it
-// reports medians. Needs
+// back in each of three rounds, each PostgreSQL load from a quiet machine
+// (quiet); it reports medians. Needs
 // TRUCE_TEST_POSTGRES (.ci/postgres.sh). Run it with -benchtime=1x.
 func BenchmarkImportACLEDPostgres(b *testing.B) {
 	defer BulkGC()() // as truce import does
@@ -51,11 +53,7 @@ func BenchmarkImportACLEDPostgres(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		// Each PostgreSQL load starts from a checkpoint, so that neither
-		// inherits the other's writing back of dirty pages.
-		if err := st.Exec(ctx, "CHECKPOINT"); err != nil {
-			b.Fatal(err)
-		}
+		quiet(b, st)
 		d = imp(m)
 		pg = append(pg, d.Seconds())
 
@@ -74,9 +72,7 @@ func BenchmarkImportACLEDPostgres(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := st.Exec(ctx, "CHECKPOINT"); err != nil {
-			b.Fatal(err)
-		}
+		quiet(b, st)
 		start := time.Now()
 		tag, err := conn.Conn().PgConn().CopyFrom(ctx, f, "COPY acled_bare FROM STDIN WITH (FORMAT csv, HEADER true)")
 		if err != nil || tag.RowsAffected() != int64(n) {
@@ -96,4 +92,15 @@ func BenchmarkImportACLEDPostgres(b *testing.B) {
 	b.ReportMetric(med(pg), "s-postgres")
 	b.ReportMetric(med(bare), "s-COPY-file")
 	b.ReportMetric(med(ratio), "postgres/COPY")
+}
+
+// quiet starts a timed PostgreSQL load from a quiet machine, so that
+// neither load inherits the writing back of what ran before it (the SQLite
+// import's file, the other load's dirty pages) or its garbage.
+func quiet(b *testing.B, st *postgres.Store) {
+	runtime.GC()
+	syscall.Sync()
+	if err := st.Exec(context.Background(), "CHECKPOINT"); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -194,8 +194,8 @@ func timeCopy(b *testing.B, path string, n int) time.Duration {
 func writeRows(b *testing.B, path string, cs []*ledger.Claim) {
 	var t tuples
 	t.header()
-	for _, c := range cs {
-		if err := t.claim(c); err != nil {
+	for i, c := range cs {
+		if err := t.claim(int64(i+1), c); err != nil {
 			b.Fatal(err)
 		}
 	}

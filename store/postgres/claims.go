@@ -21,8 +21,10 @@ import (
 // million-row import spends its time where COPY of the raw file does,
 // not on boxing values for a generic encoder.
 
-// claimCols are the columns a claim is written to, in tuple order.
-var claimCols = []string{"id", "kind", "place", "valid_from", "valid_to", "valid_text", "recorded_at", "recorded_by",
+// claimCols are the columns a claim is written to, in tuple order. The
+// sequence number is given, not left to the identity default: a default
+// PostgreSQL counts as volatile makes COPY insert row by row.
+var claimCols = []string{"seq", "id", "kind", "place", "valid_from", "valid_to", "valid_text", "recorded_at", "recorded_by",
 	"status", "credibility", "asserted_by", "supersedes", "corroborates", "note", "rule", "confidence", "restricted",
 	"attributions", "geom", "event_type", "event_sub_type", "event_actors", "event_roles", "event_location",
 	"event_geo_precision", "fatalities_low", "fatalities_best", "fatalities_high", "external_id", "event_notes", "detail"}
@@ -224,8 +226,10 @@ func plainDate(d ledger.Date) bool {
 }
 
 // claim appends one claim as a tuple of claimCols.
-func (t *tuples) claim(c *ledger.Claim) error {
+func (t *tuples) claim(seq int64, c *ledger.Claim) error {
 	t.b = binary.BigEndian.AppendUint16(t.b, uint16(len(claimCols)))
+	t.b = binary.BigEndian.AppendUint32(t.b, 8)
+	t.b = binary.BigEndian.AppendUint64(t.b, uint64(seq))
 	t.text(c.ID)
 	t.text(c.Kind)
 	t.optText(c.Place())
@@ -311,6 +315,11 @@ func (t *tuples) claim(c *ledger.Claim) error {
 // called to the end, even after COPY failed, so that a reader feeding it
 // can finish.
 func copyClaims(ctx context.Context, tx pgx.Tx, next func() ([]*ledger.Claim, error)) (int64, error) {
+	// Writers hold the append lock, so the numbers after the last are free.
+	var seq int64
+	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM claims").Scan(&seq); err != nil {
+		return 0, fmt.Errorf("claims: %w", err)
+	}
 	pr, pw := io.Pipe()
 	encoded := make(chan struct{})
 	go func() {
@@ -337,7 +346,8 @@ func copyClaims(ctx context.Context, tx pgx.Tx, next func() ([]*ledger.Claim, er
 				continue // drain
 			}
 			for _, c := range cs {
-				if err := t.claim(c); err != nil {
+				seq++
+				if err := t.claim(seq, c); err != nil {
 					fail(err)
 					break
 				}
@@ -360,6 +370,12 @@ func copyClaims(ctx context.Context, tx pgx.Tx, next func() ([]*ledger.Claim, er
 	<-encoded
 	if err != nil {
 		return 0, claimErr("", err)
+	}
+	// The identity default keeps up, for rows inserted by hand.
+	if tag.RowsAffected() > 0 {
+		if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('claims', 'seq'), $1)", seq); err != nil {
+			return 0, fmt.Errorf("claims: %w", err)
+		}
 	}
 	return tag.RowsAffected(), nil
 }
