@@ -1,18 +1,21 @@
 // Package postgres is truce's server store: PostgreSQL 15+ with PostGIS,
 // shared by many writers.
 //
-// Writes: one READ COMMITTED transaction per Write. Each takes a
-// transaction-scoped advisory lock, checks its batch (store.Check) and
-// appends. The lock hands out claim and review sequence numbers in commit
-// order: without it, a reader scanning "everything after seq N" could pass
-// over a row that a slower transaction commits later with a smaller number,
-// and a monitor would never see it. It also makes the checks that span the
-// ledger (land released from a hazard area against what was declared) see
-// every earlier write. Writers still encode and send in parallel; what
-// queues is the short append of each batch.
+// Writes: one READ COMMITTED transaction per Write, or per WriteStream for
+// an import written while it is read. Each takes a transaction-scoped
+// advisory lock, checks its batch (store.Check, store.Checker) and appends.
+// The lock hands out claim and review sequence numbers in commit order:
+// without it, a reader scanning "everything after seq N" could pass over a
+// row that a slower transaction commits later with a smaller number, and a
+// monitor would never see it. It also makes the checks that span the ledger
+// (land released from a hazard area against what was declared) see every
+// earlier write. Writers to one ledger queue on it; an import holds it
+// while it streams.
 //
-// Driver: github.com/jackc/pgx/v5 with its own pool; large batches go
-// through COPY.
+// Driver: github.com/jackc/pgx/v5 with its own pool. Claims are typed
+// columns (claims_columns.sql) always written with COPY in PostgreSQL's
+// binary format, encoded by hand (claims.go); large review batches go
+// through COPY too.
 package postgres
 
 import (
