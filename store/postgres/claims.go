@@ -112,6 +112,14 @@ func (t *tuples) optFloat8(v *float64) {
 	t.float8(*v)
 }
 
+// nonZero is v, or nil (NULL) for 0.
+func nonZero(v float64) *float64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
 func (t *tuples) boolean(v bool) {
 	t.b = binary.BigEndian.AppendUint32(t.b, 1)
 	if v {
@@ -262,11 +270,7 @@ func (t *tuples) claim(seq int64, c *ledger.Claim) error {
 	t.optText(c.Corroborates)
 	t.optText(c.Note)
 	t.optText(c.Rule)
-	if c.Confidence == 0 {
-		t.null()
-	} else {
-		t.float8(c.Confidence)
-	}
+	t.optFloat8(nonZero(c.Confidence))
 	t.boolean(c.Restricted)
 	t.attributions(c.Attributions)
 	if e := c.Event; e != nil {
@@ -276,10 +280,10 @@ func (t *tuples) claim(seq int64, c *ledger.Claim) error {
 		t.textArray(e.Actors)
 		t.textArray(e.Roles)
 		t.optText(e.Location)
-		if e.GeoPrec == 0 {
-			t.null()
-		} else {
+		if e.GeoPrec != 0 {
 			t.int2(e.GeoPrec)
+		} else {
+			t.null()
 		}
 		var f ledger.Range
 		if e.Fatalities != nil {

@@ -277,9 +277,10 @@ func TestParallelWriters(t *testing.T) {
 	}
 }
 
-// TestGIS checks the columns GIS users query: place geometries, claim
-// places, valid days and event points, with the spatial indexes used.
-func TestGIS(t *testing.T) {
+// kalbajarLedger is the fixture with a polygon for Kalbajar, an event of
+// October 2020 inside it and a control claim on Aghdam; it returns the
+// fixture batch written.
+func kalbajarLedger(t *testing.T) (*postgres.Store, store.Batch) {
 	ctx := context.Background()
 	s := open(t, pgtest.Schema(t))
 	b := storetest.Fixture()
@@ -289,11 +290,18 @@ func TestGIS(t *testing.T) {
 	}
 	ev := &ledger.Claim{ID: "e1", Kind: ledger.KindEvent, Valid: ledger.Interval{From: ledger.MustDate("2020-10"), To: ledger.MustDate("2020-10")},
 		Attributions: []ledger.Attribution{{Source: "wire", End: 5}}, RecordedBy: "t", RecordedAt: time.Now(), Status: ledger.Accepted, Credibility: 3,
-		Event: &ledger.Event{Type: "Battles", Place: "kalbajar", Point: &ledger.Point{Lon: 46.1, Lat: 40.1}}}
-	ctl := claim("c1", "aghdam", "aze")
-	if err := s.Write(ctx, store.Batch{Claims: []*ledger.Claim{ev, ctl}}); err != nil {
+		Event: &ledger.Event{Type: "Battles", Place: "kalbajar", Point: &ledger.Point{Lon: 46.1, Lat: 40.1}, Fatalities: &ledger.Range{Best: new(4.0)}}}
+	if err := s.Write(ctx, store.Batch{Claims: []*ledger.Claim{ev, claim("c1", "aghdam", "aze")}}); err != nil {
 		t.Fatal(err)
 	}
+	return s, b
+}
+
+// TestGIS checks the columns GIS users query: place geometries, claim
+// places, valid days and event points, with the spatial indexes used.
+func TestGIS(t *testing.T) {
+	ctx := context.Background()
+	s, b := kalbajarLedger(t)
 	var got string
 	// The place whose polygon contains the event, found by the event's point.
 	err := s.Pool().QueryRow(ctx, `SELECT p.id FROM claims c JOIN places_latest p ON ST_Contains(p.geom, c.geom)
@@ -414,18 +422,7 @@ func TestBulk(t *testing.T) {
 // written, on a ledger where each query has something to find.
 func TestReadmeSQL(t *testing.T) {
 	ctx := context.Background()
-	s := open(t, pgtest.Schema(t))
-	b := storetest.Fixture()
-	b.Places[1].Geometry = []byte(`{"type":"Polygon","coordinates":[[[45.9,39.9],[46.6,39.9],[46.6,40.3],[45.9,40.3],[45.9,39.9]]]}`)
-	if err := s.Write(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	ev := &ledger.Claim{ID: "e1", Kind: ledger.KindEvent, Valid: ledger.Interval{From: ledger.MustDate("2020-10-12"), To: ledger.MustDate("2020-10-12")},
-		Attributions: []ledger.Attribution{{Source: "wire", End: 5}}, RecordedBy: "t", RecordedAt: time.Now(), Status: ledger.Accepted, Credibility: 3,
-		Event: &ledger.Event{Type: "Battles", Place: "kalbajar", Point: &ledger.Point{Lon: 46.1, Lat: 40.1}, Fatalities: &ledger.Range{Best: new(4.0)}}}
-	if err := s.Write(ctx, store.Batch{Claims: []*ledger.Claim{ev, claim("c1", "aghdam", "aze")}}); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := kalbajarLedger(t)
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
