@@ -145,7 +145,9 @@ func readACLED(in *input) error {
 		// grows the map through twenty rehashes.
 		lines := bytes.Count(in.data, []byte{'\n'})
 		in.seen = make(map[string]int, lines)
-		in.res.Batch.Claims = slices.Grow(in.res.Batch.Claims, lines)
+		if in.opt.Emit == nil {
+			in.res.Batch.Claims = slices.Grow(in.res.Batch.Claims, lines)
+		}
 	}
 	c := acledRow{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], idx[8], idx[9], idx[10], idx[11],
 		idx[12], idx[13], idx[14], idx[15], idx[16], idx[17], idx[18], idx[19], idx[20], idx[21], nil}

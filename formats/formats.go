@@ -57,7 +57,8 @@ type Options struct {
 	Progress func(done, total int64)
 	// Emit, if set, is handed each run of claims as soon as they are
 	// final (a few thousand at a time), so that a store can write them
-	// while the rest is read (monitor.AppendStream). Its error stops the read.
+	// while the rest is read (monitor.AppendStream); they are then not
+	// kept in the Result's batch. Its error stops the read.
 	Emit func([]*ledger.Claim) error
 }
 
@@ -79,6 +80,7 @@ type Result struct {
 	File    string
 	Format  string
 	Rows    int // data rows (or features) read
+	Claims  int // claims made: in Batch, or handed to Options.Emit and not kept
 	Batch   store.Batch
 	Summary []string
 }
@@ -212,6 +214,7 @@ func readBytes(ctx context.Context, m *monitor.Monitor, format, name string, dat
 	if opt.Progress != nil {
 		opt.Progress(int64(len(data)), int64(len(data))) // read to the end
 	}
+	res.Claims = in.emitted + len(res.Batch.Claims)
 	in.noteRevisions()
 	if n := in.r.newActors; n > 0 {
 		res.notef("created %s named in the file", plural(n, "actor", "actors"))
@@ -332,10 +335,10 @@ type input struct {
 }
 
 // emit hands the claims read since the last call to opt.Emit, once there
-// are enough of them to be worth a trip.
+// are enough of them to be worth a trip, and lets go of them.
 func (in *input) emit() error {
-	cs := in.res.Batch.Claims[in.emitted:]
-	if in.opt.Emit == nil || len(cs) < 4096 {
+	cs := in.res.Batch.Claims
+	if in.opt.Emit == nil || len(cs) < emitEvery {
 		return nil
 	}
 	if in.digest != nil {
@@ -349,8 +352,12 @@ func (in *input) emit() error {
 		}
 	}
 	in.emitted += len(cs)
+	in.res.Batch.Claims = make([]*ledger.Claim, 0, emitEvery)
 	return in.opt.Emit(cs)
 }
+
+// emitEvery is how many claims go to Options.Emit at a time.
+const emitEvery = 4096
 
 // identify names the file's source by its hash: it refuses a file
 // imported before, and gives the claims read so far their source.
@@ -529,7 +536,7 @@ func (in *input) revise(c *ledger.Claim, t *table, col int) (skip bool, err erro
 	if first, dup := in.seen[id]; dup {
 		return false, t.errf(col, "event id %q appears again (first on line %d): want each event once per file", id, first)
 	}
-	in.seen[id] = t.line
+	in.seen[strings.Clone(id)] = t.line // not a piece of the row, which it would keep alive
 	if in.prior == nil {
 		in.prior = map[string]*ledger.Claim{}
 		ids, _, _ := in.m.Index.Select(ledger.Filter{Kinds: []string{ledger.KindEvent}, Current: true})
@@ -579,10 +586,11 @@ func (in *input) noteRevisions() {
 }
 
 // BulkGC paces the garbage collector for an import and returns the function
-// that restores the pace. A file's claims stay in memory until written (a
-// million for a million-row ACLED file), and at Go's default pace the
-// collector marks that growing heap again and again: with 2 cores it takes
-// the core the SQLite writer and the JSON encoder share. GOGC=200 cut the
+// that restores the pace. On a store that does not stream (SQLite) a file's
+// claims stay in memory until written (a million for a million-row ACLED
+// file), and at Go's default pace the collector marks that growing heap
+// again and again: with 2 cores it takes the core the SQLite writer and the
+// JSON encoder share. GOGC=200 cut the
 // CPU time of a million-row import by about a tenth for about a sixth more
 // memory (BENCHMARKS.md). A GOGC set in the environment wins.
 func BulkGC() (restore func()) {

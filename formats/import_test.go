@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"truce/internal/shared"
 	"truce/ledger"
 )
 
@@ -376,5 +377,30 @@ func TestDetect(t *testing.T) {
 	}
 	if _, err := Detect([]byte("name,value\nx,1\n")); err == nil {
 		t.Error("a plain CSV: no error")
+	}
+}
+
+// TestReadEmits reads a real 9,000-row ACLED file as an import on
+// PostgreSQL does: claims go to Emit in runs, carry the file's source, and
+// are not kept in the batch, which holds only what came after the last run.
+func TestReadEmits(t *testing.T) {
+	m := newMonitor(t)
+	var runs, emitted int
+	res, err := Read(context.Background(), m, "", shared.Path(t, "data", "acled", "acledR_acled_old_deletion_dummy_global_2022H1.csv"),
+		Options{Emit: func(cs []*ledger.Claim) error {
+			runs++
+			emitted += len(cs)
+			for _, c := range cs {
+				if c.Attributions[0].Source == "" || c.Event == nil {
+					t.Fatalf("emitted claim without its source or event: %+v", c)
+				}
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs < 2 || res.Claims != 9000 || emitted+len(res.Batch.Claims) != 9000 || len(res.Batch.Claims) >= 4096 {
+		t.Fatalf("%d runs, %d claims emitted, %d kept, %d in all", runs, emitted, len(res.Batch.Claims), res.Claims)
 	}
 }

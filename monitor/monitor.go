@@ -117,19 +117,22 @@ func (m *Monitor) Append(ctx context.Context, b store.Batch) error {
 }
 
 // AppendStream is Append for a batch that read is still reading: read
-// hands each run of claims it has finished to emit, and returns the whole
-// batch. On a store that streams (PostgreSQL) the claims are written while
-// the rest is read; elsewhere the batch is written when read returns.
-// Either way it is one transaction: a read error writes nothing.
+// hands each run of claims it has finished to emit, and returns the rest of
+// the batch (claims not emitted, places, actors, sources). On a store that
+// streams (PostgreSQL) the emitted claims are written while the rest is
+// read, and not kept; elsewhere they are gathered and the batch written when
+// read returns. Either way it is one transaction: a read error writes nothing.
 func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledger.Claim) error) (store.Batch, error)) error {
 	m.writeMu.Lock()
 	defer m.writeMu.Unlock()
 	sw, ok := m.Store.(store.Streamer)
 	if !ok {
-		b, err := read(func([]*ledger.Claim) error { return nil })
+		var emitted []*ledger.Claim
+		b, err := read(func(cs []*ledger.Claim) error { emitted = append(emitted, cs...); return nil })
 		if err != nil {
 			return err
 		}
+		b.Claims = append(emitted, b.Claims...)
 		if err := m.append(ctx, b); err != nil {
 			return err
 		}
@@ -142,7 +145,6 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 	var (
 		batch   store.Batch
 		readErr error
-		emitted int
 	)
 	go func() {
 		defer close(done)
@@ -151,7 +153,6 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 			m.stamp(cs, now)
 			select {
 			case chunks <- cs:
-				emitted += len(cs)
 				return nil
 			case <-stop:
 				return errors.New("write stopped")
@@ -159,19 +160,11 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 				return ctx.Err()
 			}
 		})
-		if readErr == nil {
-			// What read did not emit goes last; what it did must be the
-			// batch's first claims, in order.
-			if emitted > len(batch.Claims) {
-				readErr = fmt.Errorf("stream: %d claims emitted, %d in the batch", emitted, len(batch.Claims))
-				return
-			}
-			if tail := batch.Claims[emitted:]; len(tail) > 0 {
-				m.stamp(tail, now)
-				select {
-				case chunks <- tail:
-				case <-stop:
-				}
+		if tail := batch.Claims; readErr == nil && len(tail) > 0 {
+			m.stamp(tail, now)
+			select {
+			case chunks <- tail:
+			case <-stop:
 			}
 		}
 	}()
@@ -186,7 +179,9 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 				batch.Reviews[i].At = now
 			}
 		}
-		return batch, nil
+		b := batch
+		b.Claims = nil // sent through next
+		return b, nil
 	}
 	err := sw.WriteStream(ctx, next, rest)
 	close(stop)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -52,9 +53,21 @@ type Checker struct {
 	texts   map[string]*string // source id -> text, from the batch or the store
 	claims  idSet              // ids in the batch so far
 	cache   map[ref]bool       // found in the store
-	pending map[ref]string     // not in the store (yet) -> first claim naming it
+	pending map[ref]asker      // not in the store (yet) -> first claim naming it
 	cites   map[string]*cited  // source not in the store -> what to check against its text
 	known   bool               // places, actors and sources were given up front
+	n       int                // claims checked
+
+	// For the hazard-area rule, which needs what the batch declares and releases.
+	areas      []*ledger.Claim
+	superseded map[string]bool
+}
+
+// asker is the first claim that named something the store lacks: its
+// place in the batch, id and field.
+type asker struct {
+	n            int
+	claim, field string
 }
 
 // cited is what the claims of a stream ask of a source the batch brings:
@@ -63,6 +76,7 @@ type Checker struct {
 type cited struct {
 	first  string // claim
 	maxEnd int
+	max    quoted // the attribution reaching furthest
 	quoted []quoted
 }
 
@@ -76,7 +90,7 @@ type quoted struct {
 // come with Finish (a stream).
 func NewChecker(ctx context.Context, refs Refs, b Batch) *Checker {
 	k := &Checker{ctx: ctx, refs: refs, places: map[string]bool{}, actors: map[string]bool{}, texts: map[string]*string{},
-		cache: map[ref]bool{}, pending: map[ref]string{}, cites: map[string]*cited{},
+		cache: map[ref]bool{}, pending: map[ref]asker{}, cites: map[string]*cited{}, superseded: map[string]bool{},
 		known: len(b.Places)+len(b.Actors)+len(b.Sources) > 0}
 	k.add(b)
 	return k
@@ -142,7 +156,7 @@ type ref struct{ kind, id string }
 
 // exists finds id in the batch or the store; one the store lacks waits
 // for Finish, which looks for it in the rest of the batch.
-func (k *Checker) exists(kind, id, claim string, local func(string) bool, f func(context.Context, string) (bool, error)) error {
+func (k *Checker) exists(kind, id, claim, field string, local func(string) bool, f func(context.Context, string) (bool, error)) error {
 	if id == "" || local(id) {
 		return nil
 	}
@@ -160,7 +174,7 @@ func (k *Checker) exists(kind, id, claim string, local func(string) bool, f func
 	if ok {
 		k.cache[r] = true
 	} else {
-		k.pending[r] = claim
+		k.pending[r] = asker{k.n, claim, field}
 	}
 	return nil
 }
@@ -174,23 +188,23 @@ func (k *Checker) Claims(cs []*ledger.Claim) error {
 		if !k.claims.fresh(c.ID) {
 			return fmt.Errorf("claim %s: %w: id appears twice in one write", c.ID, ledger.ErrInvalid)
 		}
-		if err := k.exists("place", c.Place(), c.ID, k.hasPlace, k.refs.HasPlace); err != nil {
+		if err := k.exists("place", c.Place(), c.ID, "", k.hasPlace, k.refs.HasPlace); err != nil {
 			return fmt.Errorf("claim %s: %w", c.ID, err)
 		}
 		if h := c.Figure; h != nil && h.Place != "" {
-			if err := k.exists("place", h.Place, c.ID, k.hasPlace, k.refs.HasPlace); err != nil {
+			if err := k.exists("place", h.Place, c.ID, "", k.hasPlace, k.refs.HasPlace); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
 		for _, a := range c.Actors() {
-			if err := k.exists("actor", a, c.ID, k.hasActor, k.refs.HasActor); err != nil {
+			if err := k.exists("actor", a, c.ID, "", k.hasActor, k.refs.HasActor); err != nil {
 				return fmt.Errorf("claim %s: %w", c.ID, err)
 			}
 		}
-		if err := k.exists("claim", c.Supersedes, c.ID, k.claims.has, k.refs.HasClaim); err != nil {
+		if err := k.exists("claim", c.Supersedes, c.ID, " supersedes", k.claims.has, k.refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
 		}
-		if err := k.exists("claim", c.Corroborates, c.ID, k.claims.has, k.refs.HasClaim); err != nil {
+		if err := k.exists("claim", c.Corroborates, c.ID, " corroborates", k.claims.has, k.refs.HasClaim); err != nil {
 			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
 		}
 		for _, a := range c.Attributions {
@@ -219,6 +233,13 @@ func (k *Checker) Claims(cs []*ledger.Claim) error {
 			}
 		}
 		k.claims.add(c.ID)
+		k.n++
+		if c.Supersedes != "" {
+			k.superseded[c.Supersedes] = true
+		}
+		if h, r := c.Hazard, c.Release; h != nil && h.Area != "" || r != nil && r.Area != "" {
+			k.areas = append(k.areas, c)
+		}
 	}
 	return nil
 }
@@ -230,7 +251,9 @@ func (k *Checker) cite(claim string, a ledger.Attribution) {
 		u = &cited{first: claim}
 		k.cites[a.Source] = u
 	}
-	u.maxEnd = max(u.maxEnd, a.End)
+	if a.End > u.maxEnd {
+		u.maxEnd, u.max = a.End, quoted{claim, a}
+	}
 	if a.Quote != "" {
 		u.quoted = append(u.quoted, quoted{claim, a})
 	}
@@ -253,8 +276,8 @@ func checkSpan(claim string, a ledger.Attribution, text string) error {
 	return nil
 }
 
-// Finish checks the rest of the batch, whose Claims are every claim given
-// to Claims, and settles what those claims needed from it.
+// Finish checks the rest of the batch (its Claims are not looked at: they
+// are those given to Claims) and settles what the claims needed from it.
 func (k *Checker) Finish(b Batch) error {
 	for _, p := range b.Places {
 		if p.ID == "" || p.Kind == "" || len(p.Names) == 0 {
@@ -280,45 +303,15 @@ func (k *Checker) Finish(b Batch) error {
 	// What the store lacked must be in the batch; an error names the first
 	// claim in batch order that asked for what is in neither.
 	local := map[string]func(string) bool{"place": k.hasPlace, "actor": k.hasActor, "claim": k.claims.has}
-	missing := false
-	for r := range k.pending {
-		if !local[r.kind](r.id) {
-			missing = true
-			break
+	var first *asker
+	var what ref
+	for r, a := range k.pending {
+		if !local[r.kind](r.id) && (first == nil || a.n < first.n) {
+			first, what = &a, r
 		}
 	}
-	for _, c := range b.Claims {
-		if !missing {
-			break
-		}
-		check := func(kind, id string, local func(string) bool) error {
-			if id == "" || local(id) {
-				return nil
-			}
-			if first, ok := k.pending[ref{kind, id}]; ok && first == c.ID {
-				return fmt.Errorf("%w: unknown %s %q", ledger.ErrInvalid, kind, id)
-			}
-			return nil
-		}
-		if err := check("place", c.Place(), k.hasPlace); err != nil {
-			return fmt.Errorf("claim %s: %w", c.ID, err)
-		}
-		if h := c.Figure; h != nil {
-			if err := check("place", h.Place, k.hasPlace); err != nil {
-				return fmt.Errorf("claim %s: %w", c.ID, err)
-			}
-		}
-		for _, a := range c.Actors() {
-			if err := check("actor", a, k.hasActor); err != nil {
-				return fmt.Errorf("claim %s: %w", c.ID, err)
-			}
-		}
-		if err := check("claim", c.Supersedes, k.claims.has); err != nil {
-			return fmt.Errorf("claim %s supersedes: %w", c.ID, err)
-		}
-		if err := check("claim", c.Corroborates, k.claims.has); err != nil {
-			return fmt.Errorf("claim %s corroborates: %w", c.ID, err)
-		}
+	if first != nil {
+		return fmt.Errorf("claim %s%s: %w: unknown %s %q", first.claim, first.field, ledger.ErrInvalid, what.kind, what.id)
 	}
 	for src, u := range k.cites {
 		t, ok := k.texts[src]
@@ -326,15 +319,7 @@ func (k *Checker) Finish(b Batch) error {
 			return fmt.Errorf("claim %s: %w: unknown source %q", u.first, ledger.ErrInvalid, src)
 		}
 		if *t != "" && u.maxEnd > len(*t) {
-			for _, c := range b.Claims {
-				for _, a := range c.Attributions {
-					if a.Source == src {
-						if err := checkSpan(c.ID, a, *t); err != nil {
-							return err
-						}
-					}
-				}
-			}
+			return checkSpan(u.max.claim, u.max.att, *t)
 		}
 		for _, q := range u.quoted {
 			if err := checkSpan(q.claim, q.att, *t); err != nil {
@@ -362,7 +347,7 @@ func (k *Checker) Finish(b Batch) error {
 			return fmt.Errorf("review: %w: unknown claim %q", ledger.ErrInvalid, r.Claim)
 		}
 	}
-	return checkAreas(k.ctx, b, k.refs)
+	return checkAreas(k.ctx, k.areas, k.superseded, b.Reviews, k.refs)
 }
 
 // IsInvalid reports whether err is a refused input rather than a failure.
@@ -372,10 +357,10 @@ func IsInvalid(err error) bool { return errors.Is(err, ledger.ErrInvalid) }
 // released (cancelled + reduced + cleared) than its latest declaration
 // holds, as a mine-action database does. Rejected and superseded claims do
 // not count; candidates do, since they may yet be accepted.
-func checkAreas(ctx context.Context, b Batch, refs Refs) error {
+func checkAreas(ctx context.Context, claims []*ledger.Claim, superseded map[string]bool, reviews []ledger.Review, refs Refs) error {
 	var areas []string
 	batch := map[string][]*ledger.Claim{}
-	for _, c := range b.Claims {
+	for _, c := range claims {
 		a := ""
 		switch {
 		case c.Hazard != nil:
@@ -394,14 +379,9 @@ func checkAreas(ctx context.Context, b Batch, refs Refs) error {
 	if len(areas) == 0 {
 		return nil
 	}
-	superseded := map[string]bool{}
-	for _, c := range b.Claims {
-		if c.Supersedes != "" {
-			superseded[c.Supersedes] = true
-		}
-	}
+	superseded = maps.Clone(superseded) // stored claims add theirs below
 	reviewed := map[string]string{}
-	for _, r := range b.Reviews {
+	for _, r := range reviews {
 		reviewed[r.Claim] = r.Status
 	}
 	ar, _ := refs.(AreaRefs)

@@ -84,11 +84,11 @@ type Store interface {
 }
 
 // Streamer is a store that can write a batch while it is still being read,
-// so that reading a large file and writing it overlap. It is one
-// transaction, as Write is: next gives the claims in chunks, in order, and
-// nil when there are no more; then rest gives the whole batch (every claim
-// again, for Check, and the places, actors and sources the claims need),
-// or the reader's error, which writes nothing.
+// so that reading a large file and writing it overlap, and the claims need
+// not all be held at once. It is one transaction, as Write is: next gives
+// the claims in chunks, in order, and nil when there are no more; then rest
+// gives the rest of the batch (places, actors, sources, reviews; its Claims
+// are ignored), or the reader's error, which writes nothing.
 type Streamer interface {
 	WriteStream(ctx context.Context, next func() ([]*ledger.Claim, error), rest func() (Batch, error)) error
 }

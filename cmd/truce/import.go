@@ -38,7 +38,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageErr("--published: %v", err)
 	}
-	defer formats.BulkGC()()
 	if *format != "" && !contains(formats.Formats, *format) {
 		return usageErr("--format %q: want one of %s", *format, strings.Join(formats.Formats, ", "))
 	}
@@ -47,6 +46,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
+	if _, streams := m.Store.(store.Streamer); !streams {
+		defer formats.BulkGC()() // the whole batch is held until written
+	}
 	var failed []error
 	for i, f := range files {
 		st, err := os.Stat(f)
@@ -83,7 +85,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		if w != nil {
 			if err == nil {
-				w.Add(len(res.Batch.Claims) + len(res.Batch.Places) + len(res.Batch.Actors))
+				w.Add(res.Claims + len(res.Batch.Places) + len(res.Batch.Actors))
 			}
 			w.Done()
 		} else {
@@ -102,8 +104,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		if *dry {
 			verb = "checked (not written)"
 		}
-		claims := plural(len(b.Claims), "claim", "claims")
-		if len(b.Claims) > 0 {
+		claims := plural(res.Claims, "claim", "claims")
+		if res.Claims > 0 {
 			claims += " (" + *status + ")"
 		}
 		fmt.Fprintf(e.stdout, "%s: %s %s: %s, %s, %s, %s\n", f, verb, res.Format, plural(res.Rows, "row", "rows"),
