@@ -8,7 +8,7 @@ import (
 func init() {
 	register(&command{
 		name:    "migrate",
-		args:    "[--db FILE | --postgres URL]",
+		args:    "[--db FILE | --postgres URL [--index-points]]",
 		summary: "create or upgrade the database schema, and print its version",
 		run:     runMigrate,
 	})
@@ -18,6 +18,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	c := commands["migrate"]
 	fs := e.flags(c)
 	o := e.dbFlags(fs)
+	points := fs.Bool("index-points", false, "PostgreSQL: add a spatial (GiST) index on event points, built without blocking; each imported row then costs more")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,8 +41,18 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s: schema version %d\n", where, n)
-		return nil
+	} else {
+		fmt.Fprintf(e.stdout, "%s: schema up to date\n", where)
 	}
-	fmt.Fprintf(e.stdout, "%s: schema up to date\n", where)
+	if *points {
+		ip, ok := st.(interface{ IndexPoints(context.Context) error })
+		if !ok {
+			return usageErr("--index-points: PostgreSQL only (give --postgres or $TRUCE_POSTGRES)")
+		}
+		if err := ip.IndexPoints(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: event points indexed (claims_geom)\n", where)
+	}
 	return nil
 }

@@ -32,3 +32,27 @@ func TestMigratePostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateIndexPoints adds the optional spatial index on event points,
+// twice (the second finds it), and refuses the flag on SQLite.
+func TestMigrateIndexPoints(t *testing.T) {
+	url := pgtest.Schema(t)
+	for range 2 {
+		if out := truce(t, 0, "migrate", "--postgres", url, "--index-points"); !strings.Contains(out, "event points indexed (claims_geom)") {
+			t.Fatalf("migrate --index-points: %s", out)
+		}
+	}
+	st, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var def string
+	if err := st.Pool().QueryRow(context.Background(), `SELECT i.indexdef FROM pg_indexes i JOIN pg_index x ON x.indexrelid = (i.schemaname || '.' || i.indexname)::regclass
+		WHERE i.indexname = 'claims_geom' AND i.schemaname = current_schema() AND x.indisvalid`).Scan(&def); err != nil || !strings.Contains(def, "gist (geom)") {
+		t.Fatalf("claims_geom: %q %v", def, err)
+	}
+	if _, errs := truceIn(t, "", 2, "migrate", "--db", t.TempDir()+"/t.db", "--index-points"); !strings.Contains(errs, "PostgreSQL only") {
+		t.Errorf("on SQLite: %s", errs)
+	}
+}

@@ -140,6 +140,31 @@ func (s *Store) Migrate(ctx context.Context) error {
 	})
 }
 
+// IndexPoints adds a GiST index on event points (claims.geom), built
+// CONCURRENTLY so that readers and writers carry on meanwhile; it is not
+// made by default since it costs every imported row its upkeep (about
+// 10 us, BENCHMARKS.md). An index left invalid by a failed build is
+// rebuilt.
+func (s *Store) IndexPoints(ctx context.Context) error {
+	var valid *bool
+	err := s.pool.QueryRow(ctx, `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE c.relname = 'claims_geom' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`).Scan(&valid)
+	switch {
+	case err == nil && *valid:
+		return nil
+	case err == nil:
+		if _, err := s.pool.Exec(ctx, "DROP INDEX CONCURRENTLY claims_geom"); err != nil {
+			return fmt.Errorf("index points: %w", err)
+		}
+	case !errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("index points: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, "CREATE INDEX CONCURRENTLY claims_geom ON claims USING gist (geom)"); err != nil {
+		return fmt.Errorf("index points: %w", err)
+	}
+	return nil
+}
+
 // Version is the schema version the database is at.
 func (s *Store) Version(ctx context.Context) (int, error) {
 	var v int
