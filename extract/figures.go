@@ -314,31 +314,22 @@ func (d *doc) endDate(r *dateRef, a int) bool {
 
 // startDate is the nearest date that is not an end date.
 func (d *doc) startDate(a, b, i int) *dateRef {
-	var best *dateRef
-	bd := 1 << 30
-	for j := a; j < b; j++ {
-		r := d.dateRefAt(j)
-		if r == nil || r.t0 != j || d.endDate(r, a) {
-			continue
-		}
-		dist := j - i
-		if dist < 0 {
-			dist = i - r.t1
-		}
-		if dist < bd {
-			best, bd = r, dist
-		}
-	}
-	return best
+	return d.nearestDateWhere(a, b, i, func(r *dateRef) bool { return !d.endDate(r, a) })
 }
 
 // nearestDate is the date in the sentence nearest token i, if any.
 func (d *doc) nearestDate(a, b, i int) *dateRef {
+	return d.nearestDateWhere(a, b, i, func(*dateRef) bool { return true })
+}
+
+// nearestDateWhere is the date in tokens [a,b) nearest token i that ok
+// accepts.
+func (d *doc) nearestDateWhere(a, b, i int, ok func(*dateRef) bool) *dateRef {
 	var best *dateRef
 	bd := 1 << 30
 	for j := a; j < b; j++ {
 		r := d.dateRefAt(j)
-		if r == nil || r.t0 != j {
+		if r == nil || r.t0 != j || !ok(r) {
 			continue
 		}
 		dist := j - i

@@ -2,7 +2,6 @@ package formats
 
 import (
 	"bytes"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,30 +153,16 @@ func readACLED(in *input) error {
 	for _, f := range noteFields {
 		c.kept = append(c.kept, t.col(f))
 	}
-	for {
-		rec, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		in.res.Rows++
-		t.progress(in.opt.Progress, in.res.Rows)
+	err = in.eachRow(t, func(rec []string) error {
 		copy(row, rec)
 		cl, err := acledClaim(in, t, &c, row)
 		if err != nil {
 			return err
 		}
-		if skip, err := in.revise(cl, t, c.id); err != nil {
-			return err
-		} else if skip {
-			continue
-		}
-		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
-		if err := in.emit(); err != nil {
-			return err
-		}
+		return in.addEvent(cl, t, c.id)
+	})
+	if err != nil {
+		return err
 	}
 	if in.res.Rows == 0 {
 		return &Error{File: in.name, Line: 2, Msg: "no data rows after the header"}

@@ -286,18 +286,11 @@ func Detect(data []byte) (string, error) {
 
 func hashtagLine(b []byte) bool {
 	line, _, _ := bytes.Cut(b, []byte("\n"))
-	n := 0
-	for _, c := range strings.Split(strings.TrimSpace(string(line)), ",") {
-		c = strings.Trim(strings.TrimSpace(c), `"`)
-		if c == "" {
-			continue
-		}
-		if !strings.HasPrefix(c, "#") {
-			return false
-		}
-		n++
+	cells := strings.Split(strings.TrimSpace(string(line)), ",")
+	for i, c := range cells {
+		cells[i] = strings.Trim(strings.TrimSpace(c), `"`)
 	}
-	return n > 0
+	return isTagRow(cells)
 }
 
 func trunc(s string, n int) string {
@@ -332,6 +325,35 @@ type input struct {
 	seen               map[string]int           // event id -> line, in this file
 	prior              map[string]*ledger.Claim // event id -> claim of an earlier import
 	revised, unchanged int
+}
+
+// eachRow calls fn with every data row of t, counting the rows and
+// reporting progress.
+func (in *input) eachRow(t *table, fn func(rec []string) error) error {
+	for {
+		rec, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		in.res.Rows++
+		t.progress(in.opt.Progress, in.res.Rows)
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// addEvent adds an event row's claim to the batch, as a revision of an
+// earlier import's when it is one (revise), and hands it on (emit).
+func (in *input) addEvent(cl *ledger.Claim, t *table, idCol int) error {
+	if skip, err := in.revise(cl, t, idCol); err != nil || skip {
+		return err
+	}
+	in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
+	return in.emit()
 }
 
 // emit hands the claims read since the last call to opt.Emit, once there

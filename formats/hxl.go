@@ -259,19 +259,8 @@ func readHXL(in *input) error {
 		return btoi(a.code) - btoi(b.code)
 	})
 	hp := &hxlPlaces{r: in.r, ids: map[string]string{}}
-	for {
-		rec, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		in.res.Rows++
-		t.progress(in.opt.Progress, in.res.Rows)
-		if err := hxlRow(in, t, &c, hp, rec); err != nil {
-			return err
-		}
+	if err := in.eachRow(t, func(rec []string) error { return hxlRow(in, t, &c, hp, rec) }); err != nil {
+		return err
 	}
 	if len(in.res.Batch.Claims) == 0 {
 		return &Error{File: in.name, Line: t.line, Msg: "no figures: every figure cell is empty"}

@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"io"
 	"strconv"
 	"strings"
 
@@ -34,16 +33,7 @@ func readUCDP(in *input) error {
 		idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], idx[8], idx[9], idx[10], idx[11], idx[12], idx[13], idx[14], idx[15]
 	cConflict := t.col("conflict_name")
 	disordered := 0
-	for {
-		rec, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		in.res.Rows++
-		t.progress(in.opt.Progress, in.res.Rows)
+	err = in.eachRow(t, func(rec []string) error {
 		vt, ok := ucdpViolence[strings.TrimSpace(rec[cType])]
 		if !ok {
 			return t.errf(cType, "%q: want 1, 2 or 3", rec[cType])
@@ -114,15 +104,10 @@ func readUCDP(in *input) error {
 		ev.Place = in.r.eventPlace(ev.Location, ev.Point, rec[cAdm2], rec[cAdm1], rec[cCountry])
 		cl := in.claim(ledger.KindEvent, valid, t.start, t.end)
 		cl.Event = ev
-		if skip, err := in.revise(cl, t, cID); err != nil {
-			return err
-		} else if skip {
-			continue
-		}
-		in.res.Batch.Claims = append(in.res.Batch.Claims, cl)
-		if err := in.emit(); err != nil {
-			return err
-		}
+		return in.addEvent(cl, t, cID)
+	})
+	if err != nil {
+		return err
 	}
 	if in.res.Rows == 0 {
 		return &Error{File: in.name, Line: 2, Msg: "no data rows after the header"}

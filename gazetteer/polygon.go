@@ -139,7 +139,11 @@ func inRing(ring [][2]float64, pt ledger.Point) bool {
 // Area is the planar area in square degrees, holes subtracted. It only
 // ranks shapes by size ("the smallest polygon containing a point"), so the
 // distortion of degrees does not matter at the scale of one region.
-func (s *Shape) Area() float64 {
+func (s *Shape) Area() float64 { return s.AreaBy(ringArea) }
+
+// AreaBy sums the areas ringArea gives the rings: outer rings count, holes
+// are taken away, whatever their winding order.
+func (s *Shape) AreaBy(ringArea func(ring [][2]float64) float64) float64 {
 	var a float64
 	for _, poly := range s.Polygons {
 		for i, ring := range poly {

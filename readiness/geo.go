@@ -19,18 +19,7 @@ func GeodesicArea(geom []byte) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	total := 0.0
-	for _, p := range s.Polygons {
-		for i, ring := range p {
-			a := math.Abs(ringArea(ring))
-			if i == 0 {
-				total += a
-			} else {
-				total -= a
-			}
-		}
-	}
-	return total, nil
+	return s.AreaBy(ringArea), nil
 }
 
 func ringArea(ring [][2]float64) float64 {

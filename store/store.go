@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"truce/ledger"
@@ -91,4 +92,33 @@ type Store interface {
 // are ignored), or the reader's error, which writes nothing.
 type Streamer interface {
 	WriteStream(ctx context.Context, next func() ([]*ledger.Claim, error), rest func() (Batch, error)) error
+}
+
+// ClaimsByID is Store.Claims over fetch, which looks up a chunk of at most
+// chunk ids and hands each claim it finds to found, in any order: it gives
+// the claims in the order asked (a copy for an id asked twice) and
+// ErrNotFound for an id that is not there.
+func ClaimsByID(ids []string, chunk int, fetch func(part []string, found func(*ledger.Claim)) error) ([]*ledger.Claim, error) {
+	out := make([]*ledger.Claim, len(ids))
+	pos := make(map[string][]int, len(ids))
+	for i, id := range ids {
+		pos[id] = append(pos[id], i)
+	}
+	found := func(c *ledger.Claim) {
+		for _, i := range pos[c.ID] {
+			cc := *c
+			out[i] = &cc
+		}
+	}
+	for lo := 0; lo < len(ids); lo += chunk {
+		if err := fetch(ids[lo:min(lo+chunk, len(ids))], found); err != nil {
+			return nil, fmt.Errorf("claims: %w", err)
+		}
+	}
+	for i, c := range out {
+		if c == nil {
+			return nil, fmt.Errorf("claim %s: %w", ids[i], ledger.ErrNotFound)
+		}
+	}
+	return out, nil
 }

@@ -605,39 +605,21 @@ func (s *Store) Mentions(ctx context.Context) ([]store.Mention, error) {
 }
 
 func (s *Store) Claims(ctx context.Context, ids []string) ([]*ledger.Claim, error) {
-	out := make([]*ledger.Claim, len(ids))
-	pos := make(map[string][]int, len(ids))
-	for i, id := range ids {
-		pos[id] = append(pos[id], i)
-	}
-	const chunk = 10000
-	for lo := 0; lo < len(ids); lo += chunk {
-		rows, err := s.pool.Query(ctx, "SELECT "+claimSelect+" FROM claims c WHERE c.id = ANY($1)", ids[lo:min(lo+chunk, len(ids))])
+	return store.ClaimsByID(ids, 10000, func(part []string, found func(*ledger.Claim)) error {
+		rows, err := s.pool.Query(ctx, "SELECT "+claimSelect+" FROM claims c WHERE c.id = ANY($1)", part)
 		if err != nil {
-			return nil, fmt.Errorf("claims: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			_, c, err := scanClaim(rows)
 			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("claims: %w", err)
+				return err
 			}
-			for _, i := range pos[c.ID] {
-				cc := *c
-				out[i] = &cc
-			}
+			found(c)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("claims: %w", err)
-		}
-	}
-	for i, c := range out {
-		if c == nil {
-			return nil, fmt.Errorf("claim %s: %w", ids[i], ledger.ErrNotFound)
-		}
-	}
-	return out, nil
+		return rows.Err()
+	})
 }
 
 func (s *Store) Scan(ctx context.Context, after int64, fn func(int64, *ledger.Claim) error) error {

@@ -445,14 +445,7 @@ func (s *Store) Mentions(ctx context.Context) ([]store.Mention, error) {
 }
 
 func (s *Store) Claims(ctx context.Context, ids []string) ([]*ledger.Claim, error) {
-	out := make([]*ledger.Claim, len(ids))
-	pos := make(map[string][]int, len(ids))
-	for i, id := range ids {
-		pos[id] = append(pos[id], i)
-	}
-	const chunk = 500
-	for lo := 0; lo < len(ids); lo += chunk {
-		part := ids[lo:min(lo+chunk, len(ids))]
+	return store.ClaimsByID(ids, 500, func(part []string, found func(*ledger.Claim)) error {
 		args := make([]any, len(part))
 		for i, id := range part {
 			args[i] = id
@@ -460,35 +453,22 @@ func (s *Store) Claims(ctx context.Context, ids []string) ([]*ledger.Claim, erro
 		q := "SELECT id, doc FROM claims WHERE id IN (?" + strings.Repeat(",?", len(part)-1) + ")"
 		rows, err := s.r.QueryContext(ctx, q, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id, doc string
 			if err := rows.Scan(&id, &doc); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			var c ledger.Claim
 			if err := json.Unmarshal([]byte(doc), &c); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("claim %s: decode: %w", id, err)
+				return fmt.Errorf("claim %s: decode: %w", id, err)
 			}
-			for _, i := range pos[id] {
-				cc := c
-				out[i] = &cc
-			}
+			found(&c)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	for i, c := range out {
-		if c == nil {
-			return nil, fmt.Errorf("claim %s: %w", ids[i], ledger.ErrNotFound)
-		}
-	}
-	return out, nil
+		return rows.Err()
+	})
 }
 
 func (s *Store) Scan(ctx context.Context, after int64, fn func(int64, *ledger.Claim) error) error {
