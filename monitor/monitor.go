@@ -174,11 +174,7 @@ func (m *Monitor) AppendStream(ctx context.Context, read func(emit func([]*ledge
 		if readErr != nil {
 			return store.Batch{}, readErr
 		}
-		for i := range batch.Reviews {
-			if batch.Reviews[i].At.IsZero() {
-				batch.Reviews[i].At = now
-			}
-		}
+		stampReviews(batch.Reviews, now)
 		b := batch
 		b.Claims = nil // sent through next
 		return b, nil
@@ -208,12 +204,17 @@ func (m *Monitor) stamp(cs []*ledger.Claim, now time.Time) {
 func (m *Monitor) append(ctx context.Context, b store.Batch) error {
 	now := m.Now()
 	m.stamp(b.Claims, now)
-	for i := range b.Reviews {
-		if b.Reviews[i].At.IsZero() {
-			b.Reviews[i].At = now
+	stampReviews(b.Reviews, now)
+	return m.Store.Write(ctx, b)
+}
+
+// stampReviews gives reviews without a time the time given.
+func stampReviews(rs []ledger.Review, now time.Time) {
+	for i := range rs {
+		if rs[i].At.IsZero() {
+			rs[i].At = now
 		}
 	}
-	return m.Store.Write(ctx, b)
 }
 
 // now is the default clock, to the microsecond: the precision PostgreSQL

@@ -265,42 +265,30 @@ var _ store.AreaRefs = refs{}
 
 // Write appends a batch in one transaction.
 func (s *Store) Write(ctx context.Context, b store.Batch) error {
+	if len(b.Claims) >= streamAbove {
+		// A large batch goes as an import does: checked on another
+		// connection while COPY takes it in.
+		rest := b
+		rest.Claims = nil
+		return s.WriteStream(ctx, chunks(b.Claims), func() (store.Batch, error) { return rest, nil })
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, lockSQL, lockAppend); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
-		if len(b.Claims) < checkAside {
-			if err := store.Check(ctx, b, refs{tx}); err != nil {
-				return err
-			}
-			return s.append(ctx, tx, b)
+		if err := store.Check(ctx, b, refs{tx}); err != nil {
+			return err
 		}
-		// A large batch is checked on another connection while it streams
-		// in, and the transaction commits only if the check passes. The
-		// other connection sees what is committed, which cannot change while
-		// this transaction holds the lock; what the batch adds, the check
-		// takes from the batch itself. A refused batch stops the stream.
-		actx, stop := context.WithCancel(ctx)
-		defer stop()
-		checked := make(chan error, 1)
-		go func() {
-			err := store.Check(ctx, b, refs{s.pool})
-			if err != nil {
-				stop()
-			}
-			checked <- err
-		}()
-		err := s.append(actx, tx, b)
-		if cerr := <-checked; cerr != nil {
-			return cerr
-		}
-		return err
+		return s.append(ctx, tx, b)
 	})
 	if err != nil && !store.IsInvalid(err) && !errors.Is(err, ledger.ErrConflict) {
 		return fmt.Errorf("write: %w", err)
 	}
 	return err
 }
+
+// streamAbove is the claim count from which Write streams a batch.
+const streamAbove = 10000
 
 var _ store.Streamer = (*Store)(nil)
 
@@ -357,10 +345,6 @@ func (s *Store) WriteStream(ctx context.Context, next func() ([]*ledger.Claim, e
 	}
 	return err
 }
-
-// checkAside is the claim count from which a batch is checked beside its
-// COPY rather than before it.
-const checkAside = 10000
 
 func (s *Store) append(ctx context.Context, tx pgx.Tx, b store.Batch) error {
 	now := time.Now().UTC()
